@@ -1,0 +1,3 @@
+from sysreview.cli import main
+
+main()

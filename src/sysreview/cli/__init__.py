@@ -1,0 +1,48 @@
+"""The ``sysreview`` command: Typer commands, each a few lines over a service call.
+
+:func:`main` is the one place where a :class:`~sysreview.errors.SysreviewError` becomes a
+one-line message on stderr and the error's exit code.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from sysreview.cli import audit, db, review, serve, user
+from sysreview.errors import SysreviewError
+
+app = typer.Typer(
+    name="sysreview",
+    help="A workbench for the whole systematic review. Start with `sysreview demo DIR`.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+review.register(app)
+serve.register(app)
+app.add_typer(db.app, name="db")
+app.add_typer(user.app, name="user")
+app.add_typer(audit.app, name="audit")
+
+
+def main() -> None:
+    """Entry point: run the app, turning our errors into a clear line and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except SysreviewError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("aborted", err=True)
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,225 @@
+"""The review's protocol file: schema, load, validate, defaults, render.
+
+The protocol is a human-edited YAML file (``protocol.yaml`` in the review folder) holding the
+question, eligibility criteria, the stages with how many independent reviewers each needs and
+their exclusion reasons, and the team with their roles. Every command reloads it, so an edit
+takes effect at once; an invalid edit gets one clear error naming the file and line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from sysreview.errors import ProtocolError
+from sysreview.files import write_file_atomically
+
+PROTOCOL_FILENAME = "protocol.yaml"
+SCHEMA_VERSION = 1
+
+Role = Literal["owner", "reviewer", "arbiter", "viewer"]
+ROLES: tuple[str, ...] = ("owner", "reviewer", "arbiter", "viewer")
+
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Criteria(_Strict):
+    inclusion: list[str] = Field(default_factory=list)
+    exclusion: list[str] = Field(default_factory=list)
+
+
+class Stage(_Strict):
+    """One screening stage; ``reviewers`` is how many independent judgements each record needs."""
+
+    name: str
+    label: str
+    reviewers: int = Field(default=2, ge=1, le=5)
+    exclusion_reasons: list[str] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_an_identifier(cls, value: str) -> str:
+        if not NAME_PATTERN.match(value):
+            raise ValueError("a stage name is lower-case letters, digits, '_', '-' or '.'")
+        return value
+
+
+class Member(_Strict):
+    user: str
+    name: str = ""
+    role: Role
+
+    @field_validator("user")
+    @classmethod
+    def _user_is_a_login(cls, value: str) -> str:
+        if not NAME_PATTERN.match(value):
+            raise ValueError("a user name is lower-case letters, digits, '_', '-' or '.'")
+        return value
+
+
+class Protocol(_Strict):
+    """The validated content of a protocol file."""
+
+    version: int = SCHEMA_VERSION
+    title: str = Field(min_length=1)
+    question: str = ""
+    criteria: Criteria = Field(default_factory=Criteria)
+    stages: list[Stage] = Field(min_length=1)
+    team: list[Member] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Protocol:
+        if self.version != SCHEMA_VERSION:
+            raise ValueError(f"this sysreview reads protocol version {SCHEMA_VERSION}")
+        _no_repeats([s.name for s in self.stages], "stage")
+        _no_repeats([m.user for m in self.team], "team member")
+        if not any(m.role == "owner" for m in self.team):
+            raise ValueError("the team needs at least one member with role 'owner'")
+        return self
+
+    def role_of(self, user: str) -> str | None:
+        """The role of ``user`` in this review, or None when not a member."""
+        return next((m.role for m in self.team if m.user == user), None)
+
+    def stage(self, name: str) -> Stage:
+        for stage in self.stages:
+            if stage.name == name:
+                return stage
+        raise ProtocolError(f"the protocol has no stage named {name!r}")
+
+
+def _no_repeats(names: Sequence[str], what: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValueError(f"{what} {name!r} appears twice")
+        seen.add(name)
+
+
+def default_protocol(title: str, owner: str) -> Protocol:
+    """The protocol ``sysreview init`` writes: two screening stages, two reviewers each."""
+    return Protocol(
+        title=title,
+        question="",
+        criteria=Criteria(),
+        stages=[
+            Stage(name="title_abstract", label="Title and abstract screening", reviewers=2),
+            Stage(
+                name="full_text",
+                label="Full-text assessment",
+                reviewers=2,
+                exclusion_reasons=["Wrong population", "Wrong intervention", "Wrong outcomes"],
+            ),
+        ],
+        team=[Member(user=owner, role="owner")],
+    )
+
+
+def parse_protocol(text: str, filename: str) -> Protocol:
+    """Validate protocol text, raising ProtocolError with the line of the first problem."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ProtocolError(f"not valid YAML: {problem}", file=filename, line=line) from None
+    if not isinstance(data, dict):
+        raise ProtocolError("the protocol must be a mapping of settings", file=filename, line=1)
+    try:
+        return Protocol.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        line = _line_of(root, first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        label = f"{where}: " if where else ""
+        raise ProtocolError(f"{label}{message}", file=filename, line=line) from None
+
+
+def _line_of(node: yaml.Node | None, path: Sequence[Any]) -> int | None:
+    """The 1-based line of the YAML node at ``path``, or of its nearest existing parent."""
+    if node is None:
+        return None
+    line = node.start_mark.line + 1
+    for step in path:
+        child: yaml.Node | None = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if k.value == step), None)
+            if child is None:
+                key = next((k for k, _ in node.value if k.value == step), None)
+                child = key
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
+            child = node.value[step] if step < len(node.value) else None
+        if child is None:
+            break
+        node = child
+        line = node.start_mark.line + 1
+    return line
+
+
+def load_protocol(folder: Path) -> tuple[Protocol, str]:
+    """Load and validate ``folder/protocol.yaml``; returns the protocol and its SHA-256."""
+    path = folder / PROTOCOL_FILENAME
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProtocolError(
+            "no protocol file here: is this a review folder? (create one with sysreview init)",
+            file=str(path),
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ProtocolError("the file is not UTF-8 text", file=str(path), line=line) from None
+    return parse_protocol(text, str(path)), hashlib.sha256(raw).hexdigest()
+
+
+_HEADER = """\
+# sysreview protocol: the review's question, criteria, stages and team.
+# Edit freely; every sysreview command reloads this file and reports the file and line of
+# anything it cannot accept. Passwords are never kept here: see `sysreview user add`.
+"""
+
+_COMMENTS = {
+    "criteria": "# Eligibility criteria, shown to reviewers beside every record.",
+    "stages": (
+        "# Screening stages in order. `reviewers` is how many independent judgements a record\n"
+        "# needs; `exclusion_reasons` are the reasons reviewers pick from when they exclude."
+    ),
+    "team": (
+        "# Team and roles: owner (manages the review), reviewer (screens, extracts, appraises),\n"
+        "# arbiter (third reviewer who resolves conflicts), viewer (reads only)."
+    ),
+}
+
+
+def render_protocol(protocol: Protocol) -> str:
+    """Protocol as commented YAML; parse_protocol(render_protocol(p)) == p."""
+    data = protocol.model_dump(mode="json")
+    parts = [_HEADER]
+    for key, value in data.items():
+        if key in _COMMENTS:
+            parts.append("\n" + _COMMENTS[key] + "\n")
+        dumped = yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True, width=96)
+        parts.append(dumped)
+    return "".join(parts)
+
+
+def write_protocol(folder: Path, protocol: Protocol) -> Path:
+    """Write the protocol file durably: temporary file, fsync, rename."""
+    path = folder / PROTOCOL_FILENAME
+    write_file_atomically(path, render_protocol(protocol).encode("utf-8"))
+    return path

@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, engine setup, Alembic migrations and the audit trail."""

@@ -1,0 +1,118 @@
+"""Opening the store: SQLite (default, a file in the review folder) or PostgreSQL (team use).
+
+Durability settings follow RELIABILITY.md: SQLite in WAL mode with ``synchronous=FULL``, foreign
+keys on, a busy timeout, and every write transaction opened with ``BEGIN IMMEDIATE`` so that
+concurrent writers queue on the busy timeout instead of failing at their first write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from sysreview.errors import StoreError, UnknownDatabaseURL
+
+SQLITE_FILENAME = "sysreview.db"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def normalise_url(url: str) -> str:
+    """A SQLAlchemy URL for a user's database URL; only SQLite and PostgreSQL are accepted."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise UnknownDatabaseURL(
+            f"{url!r} is not a database URL (try sqlite:///path/to/file.db or "
+            "postgresql://user@host:5432/dbname)"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if backend == "sqlite":
+        return parsed.set(drivername="sqlite+pysqlite").render_as_string(hide_password=False)
+    raise UnknownDatabaseURL(
+        f"sysreview stores reviews in SQLite or PostgreSQL, not {backend!r} ({url})"
+    )
+
+
+def sqlite_url_for(folder: Path) -> str:
+    return f"sqlite+pysqlite:///{(folder / SQLITE_FILENAME).resolve()}"
+
+
+def _sqlite_setup(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def build_engine(url: str, *, immediate: bool) -> Engine:
+    """An engine for ``url``; on SQLite, ``immediate`` makes every transaction a write lock."""
+    try:
+        engine = create_engine(url, pool_pre_ping=not url.startswith("sqlite"))
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise UnknownDatabaseURL(f"cannot use database URL {url!r}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_setup)
+        begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            conn.exec_driver_sql(begin)
+
+    return engine
+
+
+class Store:
+    """The database of one or more reviews, with separate read and write transactions."""
+
+    def __init__(self, url: str) -> None:
+        self.url = normalise_url(url)
+        self.write_engine = build_engine(self.url, immediate=True)
+        if self.write_engine.dialect.name == "sqlite":
+            self.read_engine = build_engine(self.url, immediate=False)
+        else:
+            self.read_engine = self.write_engine
+        self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.write_engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on any error."""
+        with self._write_sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction with a consistent view."""
+        with self._read_sessions() as session, session.begin():
+            yield session
+            session.rollback()
+
+    def table_names(self) -> list[str]:
+        try:
+            return inspect(self.read_engine).get_table_names()
+        except OperationalError as exc:
+            raise StoreError(f"cannot open the database {self.safe_url}: {exc.orig}") from None
+
+    @property
+    def safe_url(self) -> str:
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def dispose(self) -> None:
+        self.write_engine.dispose()
+        self.read_engine.dispose()

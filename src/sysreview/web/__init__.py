@@ -1,0 +1,40 @@
+"""The web app: FastAPI routes over the same service calls as the CLI.
+
+HTML pages and the JSON API under ``/api/`` share one set of services; routes hold no
+permission logic (services check) and no HTML (templates, autoescaped).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from sysreview.services.accounts import LoginThrottle
+from sysreview.store.engine import Store
+from sysreview.web import api, errors, pages
+from sysreview.web.security import SecurityHeaders
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(store: Store) -> FastAPI:
+    """The web app serving every review in ``store``."""
+    app = FastAPI(
+        title="sysreview",
+        version="1",
+        description="The sysreview JSON API. Authenticate by logging in (session cookie); "
+        "state-changing calls carry the session's CSRF token in an X-CSRF-Token header.",
+        docs_url="/api/docs",
+        openapi_url="/api/openapi.json",
+        redoc_url=None,
+    )
+    app.state.store = store
+    app.state.throttle = LoginThrottle()
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    errors.install(app)
+    return app

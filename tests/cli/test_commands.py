@@ -1,0 +1,159 @@
+"""The ``sysreview`` command as a user runs it: real processes, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sysreview.demo import DemoReview
+
+
+def run(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "sysreview", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=120,
+    )
+
+
+def db_args(url: str | None) -> list[str]:
+    return ["--db", url] if url else []
+
+
+def test_status_json_is_the_documented_shape(demo: DemoReview, db_url: str | None) -> None:
+    result = run("status", "-r", str(demo.review.folder), *db_args(db_url), "--as", "ln", "--json")
+    assert result.returncode == 0, result.stderr
+    status = json.loads(result.stdout)
+    assert status["format"] == 1
+    assert status["records"] == {"total": 0, "by_source": []}
+    assert [s["reviewers_required"] for s in status["stages"]] == [2, 2]
+    assert {"user": "eop", "role": "arbiter"} in status["team"]
+
+
+def test_a_non_member_gets_one_line_and_exit_4(demo: DemoReview, db_url: str | None) -> None:
+    result = run("audit", "list", "-r", str(demo.review.folder), *db_args(db_url), "--as", "ln")
+    assert result.returncode == 4
+    assert result.stderr.strip().splitlines() == [
+        f"error: ln is reviewer in review '{demo.review.slug}', and a reviewer may not "
+        "read and export the audit trail"
+    ]
+
+
+def test_an_invalid_protocol_edit_is_reported_and_nothing_is_written(
+    demo: DemoReview, db_url: str | None
+) -> None:
+    path = demo.review.folder / "protocol.yaml"
+    path.write_text(path.read_text().replace("reviewers: 2", "reviewers: -1", 1))
+    before = run("audit", "verify", "-r", str(demo.review.folder), *db_args(db_url))
+    result = run("status", "-r", str(demo.review.folder), *db_args(db_url), "--as", "hp")
+    assert result.returncode == 1
+    assert "protocol.yaml:" in result.stderr
+    assert "reviewers" in result.stderr
+    after = run("audit", "verify", "-r", str(demo.review.folder), *db_args(db_url))
+    assert before.stdout == after.stdout  # same entry count: nothing was written
+
+
+def test_user_add_reads_the_password_from_stdin_and_refuses_short_ones(
+    demo: DemoReview, db_url: str | None
+) -> None:
+    folder = str(demo.review.folder)
+    short = run(
+        "user", "add", "zoe", "-r", folder, *db_args(db_url), "--password-stdin", stdin="short\n"
+    )
+    assert short.returncode == 1
+    assert "at least 8" in short.stderr
+    ok = run(
+        "user",
+        "add",
+        "zoe",
+        "-r",
+        folder,
+        *db_args(db_url),
+        "--password-stdin",
+        stdin="long-enough-pw\n",
+    )
+    assert ok.returncode == 0, ok.stderr
+    again = run(
+        "user",
+        "add",
+        "zoe",
+        "-r",
+        folder,
+        *db_args(db_url),
+        "--password-stdin",
+        stdin="long-enough-pw\n",
+    )
+    assert again.returncode == 6
+    listing = run("user", "list", "-r", folder, *db_args(db_url))
+    assert "zoe\t\tcan log in" in listing.stdout
+
+
+def test_audit_export_writes_csv_with_every_entry(
+    demo: DemoReview, db_url: str | None, tmp_path: Path
+) -> None:
+    out = tmp_path / "audit.csv"
+    result = run(
+        "audit",
+        "export",
+        "-o",
+        str(out),
+        "-r",
+        str(demo.review.folder),
+        *db_args(db_url),
+        "--as",
+        "eop",
+    )
+    assert result.returncode == 0, result.stderr
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("id,at,actor,action")
+    assert sum("member.role" in line for line in lines) == 4
+
+
+def test_init_refuses_an_existing_review(tmp_path: Path) -> None:
+    first = run("init", str(tmp_path / "r"), "--title", "T", "--owner", "alice")
+    assert first.returncode == 0, first.stderr
+    second = run("init", str(tmp_path / "r"), "--title", "T", "--owner", "alice")
+    assert second.returncode == 6
+    assert "holds a review already" in second.stderr
+
+
+def test_a_folder_that_is_not_a_review_is_named(tmp_path: Path) -> None:
+    result = run("status", "-r", str(tmp_path), "--as", "x")
+    assert result.returncode == 5
+    assert str(tmp_path) in result.stderr
+
+
+def test_a_database_url_of_another_kind_is_refused(tmp_path: Path) -> None:
+    result = run("db", "check", "--db", "mysql://root@localhost/x")
+    assert result.returncode == 8
+    assert "SQLite or PostgreSQL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["init"],
+        ["demo"],
+        ["status"],
+        ["serve"],
+        ["db", "upgrade"],
+        ["user", "add"],
+        ["audit", "list"],
+        ["audit", "export"],
+    ],
+)
+def test_every_command_has_help_with_an_example(command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "Example:" in result.stdout

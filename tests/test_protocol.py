@@ -1,0 +1,104 @@
+"""The protocol file: defaults, validation errors that name the line, and round trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sysreview.errors import ProtocolError
+from sysreview.protocol import (
+    Member,
+    Stage,
+    default_protocol,
+    load_protocol,
+    parse_protocol,
+    render_protocol,
+    write_protocol,
+)
+
+VALID = """\
+title: A review
+stages:
+  - name: title_abstract
+    label: Title and abstract
+    reviewers: 2
+team:
+  - user: alice
+    role: owner
+"""
+
+
+def test_default_protocol_round_trips_through_its_commented_file(tmp_path: Path) -> None:
+    protocol = default_protocol("Exercise for back pain", "alice")
+    write_protocol(tmp_path, protocol)
+    text = (tmp_path / "protocol.yaml").read_text()
+    assert text.startswith("# sysreview protocol")
+    assert "# Team and roles" in text
+    loaded, sha = load_protocol(tmp_path)
+    assert loaded == protocol
+    assert len(sha) == 64
+
+
+def test_invalid_yaml_names_the_line() -> None:
+    with pytest.raises(ProtocolError) as caught:
+        parse_protocol(VALID + "team: [unclosed\n", "protocol.yaml")
+    assert caught.value.line == 10
+    assert str(caught.value).startswith("protocol.yaml:10: not valid YAML")
+
+
+def test_a_wrong_value_names_its_line_and_field() -> None:
+    text = VALID.replace("reviewers: 2", "reviewers: many")
+    with pytest.raises(ProtocolError) as caught:
+        parse_protocol(text, "p.yaml")
+    assert caught.value.line == 5
+    assert "stages.0.reviewers" in str(caught.value)
+
+
+def test_an_unknown_role_is_refused_at_its_line() -> None:
+    text = VALID.replace("role: owner", "role: boss")
+    with pytest.raises(ProtocolError) as caught:
+        parse_protocol(text, "p.yaml")
+    assert caught.value.line == 8
+    assert "team.0.role" in str(caught.value)
+
+
+def test_a_misspelt_key_is_refused_rather_than_ignored() -> None:
+    with pytest.raises(ProtocolError, match="titel"):
+        parse_protocol(VALID + "titel: typo\n", "p.yaml")
+
+
+def test_a_team_without_an_owner_is_refused() -> None:
+    with pytest.raises(ProtocolError, match="owner"):
+        parse_protocol(VALID.replace("role: owner", "role: reviewer"), "p.yaml")
+
+
+def test_a_missing_protocol_file_says_how_to_create_one(tmp_path: Path) -> None:
+    with pytest.raises(ProtocolError, match="sysreview init"):
+        load_protocol(tmp_path)
+
+
+def test_a_protocol_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / "protocol.yaml").write_bytes(VALID.encode() + b"question: caf\xe9\n")
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(tmp_path)
+    assert caught.value.line == 9
+
+
+_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40
+).filter(lambda s: s.strip() == s and s.strip())
+
+
+@given(title=_text, reasons=st.lists(_text, max_size=4), reviewers=st.integers(1, 5))
+def test_any_valid_protocol_survives_render_and_parse(
+    title: str, reasons: list[str], reviewers: int
+) -> None:
+    protocol = default_protocol(title, "owner1")
+    protocol.stages.append(
+        Stage(name="extra", label=title, reviewers=reviewers, exclusion_reasons=reasons)
+    )
+    protocol.team.append(Member(user="rev", name=title, role="reviewer"))
+    assert parse_protocol(render_protocol(protocol), "p.yaml") == protocol

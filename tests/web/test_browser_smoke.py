@@ -1,0 +1,101 @@
+"""A person's first minute: log in with Chromium, open the demo review, read its counts."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, sync_playwright
+
+from sysreview.demo import DEMO_PASSWORD, DemoReview
+from sysreview.services.status import review_status
+from sysreview.web import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def server(demo: DemoReview) -> Iterator[str]:
+    """The real app under uvicorn on a loopback port, stopped after the test."""
+    port = _free_port()
+    config = uvicorn.Config(create_app(demo.store), host="127.0.0.1", port=port, log_level="error")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+def test_log_in_and_read_the_demo_dashboard(
+    server: str, browser: Browser, demo: DemoReview
+) -> None:
+    page = browser.new_page()
+    page.goto(server + "/")
+    assert page.url.endswith("/login")
+    page.fill("input[name=username]", "ln")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/reviews")
+    page.click(f"text={demo.review.title}")
+    page.wait_for_url(f"**/reviews/{demo.review.slug}")
+    assert page.inner_text("[data-testid=role]") == "reviewer"
+    expected = review_status(demo.store, demo.review, "ln")
+    assert page.inner_text("[data-testid=records-total]") == str(expected["records"]["total"])
+    rows = page.locator("[data-testid=stage-counts] tbody tr")
+    assert rows.count() == len(expected["stages"])
+    first = rows.nth(0).locator("td").all_inner_texts()
+    stage = expected["stages"][0]
+    assert first[0] == stage["label"]
+    assert first[1:4] == [
+        str(stage["reviewers_required"]),
+        str(stage["records"]),
+        str(stage["screened"]),
+    ]
+    page.click("text=Log out")
+    page.wait_for_url("**/login")
+    page.close()
+
+
+def test_a_wrong_password_shows_the_error_on_the_form(server: str, browser: Browser) -> None:
+    page = browser.new_page()
+    page.goto(server + "/login")
+    page.fill("input[name=username]", "hp")
+    page.fill("input[name=password]", "not-the-password")
+    page.click("button[type=submit]")
+    assert page.inner_text("[role=alert]") == "wrong user name or password"
+    page.close()
