@@ -1,1 +1,5 @@
-"""Use cases: each loads through its review, checks permission, calls the stage, saves and audits in one transaction."""
+"""Use cases over the stages and the store.
+
+Each service function loads what it needs through its review, checks permission, calls the
+stage, saves, and writes the audit entry, all in one transaction.
+"""
