@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 __all__ = [
@@ -55,8 +55,15 @@ class Record:
     source_line: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready copy, used by the store and by exports."""
-        return asdict(self)
+        """A JSON-ready copy (lists and source fields copied), used by the store and exports.
+
+        Written out rather than ``dataclasses.asdict``, whose deep copy dominated import time.
+        """
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
+        for name in _LIST_FIELDS:
+            data[name] = list(data[name])
+        data["source_fields"] = {tag: list(v) for tag, v in self.source_fields.items()}
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Record:
@@ -66,7 +73,7 @@ class Record:
 
     def normalised(self) -> Record:
         """A copy with identifiers normalised and markup removed from title and abstract."""
-        copy = Record.from_dict(self.to_dict())
+        copy = Record(**self.to_dict())
         copy.title = clean_markup(copy.title)
         copy.abstract = clean_markup(copy.abstract)
         copy.doi = normalise_doi(copy.doi)
@@ -74,6 +81,9 @@ class Record:
         copy.pmcid = normalise_pmcid(copy.pmcid)
         return copy
 
+
+_FIELD_NAMES = tuple(f.name for f in fields(Record))
+_LIST_FIELDS = ("authors", "keywords", "subject_headings", "urls")
 
 _DOI_PREFIXES = re.compile(
     r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
@@ -115,7 +125,9 @@ def normalise_pmcid(value: str | None) -> str:
     return f"PMC{match.group(1)}" if match else ""
 
 
-_TAG = re.compile(r"<[^<>]{0,2000}>")
+_ATTRIBUTE = r"""(?:\s+[\w:.-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>]+))?)"""
+_TAG = re.compile(rf"</?([A-Za-z][\w:.-]*){_ATTRIBUTE}{{0,30}}\s*/?>")
+_INLINE = {"i", "b", "em", "strong", "sub", "sup", "span", "u", "sc", "italic", "bold", "a"}
 _SPACE = re.compile(r"\s+")
 
 
@@ -127,9 +139,17 @@ def clean_markup(text: str | None) -> str:
     """
     if not text:
         return ""
-    without_tags = _TAG.sub(" ", text)
+    if "<" not in text and "&" not in text:
+        return " ".join(text.split())
+    without_tags = _TAG.sub(_replace_tag, text)
     decoded = html.unescape(without_tags)
     return _SPACE.sub(" ", decoded).strip()
+
+
+def _replace_tag(match: re.Match[str]) -> str:
+    """Inline tags (``CO<sub>2</sub>``) vanish; block tags leave a space between words."""
+    name = match.group(1).lower().rsplit(":", 1)[-1]
+    return "" if name in _INLINE or name.startswith("mml") else " "
 
 
 def normalise_title(text: str | None) -> str:

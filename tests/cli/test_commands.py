@@ -36,7 +36,8 @@ def test_status_json_is_the_documented_shape(demo: DemoReview, db_url: str | Non
     assert result.returncode == 0, result.stderr
     status = json.loads(result.stdout)
     assert status["format"] == 1
-    assert status["records"] == {"total": 0, "by_source": []}
+    assert status["records"]["total"] == 10
+    assert [s["files"] for s in status["records"]["by_source"]] == [1]
     assert [s["reviewers_required"] for s in status["stages"]] == [2, 2]
     assert {"user": "eop", "role": "arbiter"} in status["team"]
 

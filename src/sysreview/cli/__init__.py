@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from sysreview.cli import audit, db, review, serve, user
+from sysreview.cli import audit, db, records, review, serve, user
 from sysreview.errors import SysreviewError
 
 app = typer.Typer(
@@ -21,6 +21,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 review.register(app)
+records.register(app)
 serve.register(app)
 app.add_typer(db.app, name="db")
 app.add_typer(user.app, name="user")

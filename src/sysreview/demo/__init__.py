@@ -8,9 +8,13 @@ from pathlib import Path
 
 from sysreview.protocol import Criteria, Member, Protocol, Stage
 from sysreview.services.accounts import set_password
+from sysreview.services.imports import SearchDetails, import_file
 from sysreview.services.reviews import ReviewContext, init_review
 from sysreview.store.engine import Store
 
+DATA = Path(__file__).parent / "data"
+INCLUDED_REPORTS = "included_reports.ris"
+INCLUDED_REPORTS_SOURCE = "Reference review: included reports"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed to every demo user on purpose
 
 EXCLUSION_REASONS = [
@@ -73,4 +77,19 @@ def build_demo(folder: Path, db_url: str | None = None) -> DemoReview:
     for member in protocol.team:
         set_password(store, member.user, DEMO_PASSWORD, actor=owner)
         logins[member.user] = DEMO_PASSWORD
+    import_included_reports(store, review, owner)
     return DemoReview(store=store, review=review, logins=logins)
+
+
+def import_included_reports(store: Store, review: ReviewContext, actor: str) -> None:
+    """The reports the reference review included (Table 1), imported as a search event.
+
+    The review's text gives no full citations, so each record carries the study's objective as
+    its title and the table's design, country, participants and outcomes as its abstract.
+    """
+    data = (DATA / INCLUDED_REPORTS).read_bytes()
+    search = SearchDetails(
+        source=INCLUDED_REPORTS_SOURCE,
+        query="Table 1 of the reference review: the 10 reports of its 9 included studies",
+    )
+    import_file(store, review, actor, data, file_name=INCLUDED_REPORTS, search=search)

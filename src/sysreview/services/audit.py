@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from sysreview.errors import InvalidInput
+from sysreview.formats.cells import neutralise_cell
 from sysreview.services.reviews import ReviewContext
 from sysreview.store import audit as audit_store
 from sysreview.store.engine import Store
@@ -52,15 +53,10 @@ def export_audit(store: Store, review: ReviewContext, actor: str, fmt: str) -> b
     writer = csv.DictWriter(buffer, fieldnames=AUDIT_FIELDS)
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _neutralise(v) for k, v in row.items()})
+        writer.writerow(
+            {k: neutralise_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+        )
     return buffer.getvalue().encode("utf-8")
-
-
-def _neutralise(value: Any) -> Any:
-    """A cell a spreadsheet could run as a formula gets a leading quote (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r", "\n", "\0"):
-        return "'" + value
-    return value
 
 
 def verify_audit(store: Store) -> audit_store.ChainBreak | None:

@@ -6,15 +6,16 @@ added, never renamed or removed.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sysreview.services.reviews import ReviewContext
+from sysreview.services.screening import outcomes_by_stage
 from sysreview.store.engine import Store
-from sysreview.store.models import Decision, SearchEvent, StoredRecord
+from sysreview.store.models import SearchEvent, StoredRecord
 
 STATUS_FORMAT_VERSION = 1
 
@@ -61,25 +62,12 @@ def _stages(session: Session, review: ReviewContext, total: int) -> list[dict[st
     """Per stage: records entering it, records with all required judgements, agreed includes and
     excludes, and conflicts (judgements that disagree). A stage's entrants are the records every
     judgement of the stage before included."""
-    verdicts: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for stage_name, record_id, verdict in session.execute(
-        select(Decision.stage, Decision.record_id, Decision.verdict).where(
-            Decision.review_id == review.id
-        )
-    ):
-        verdicts[stage_name][record_id].append(verdict)
+    outcomes = outcomes_by_stage(session, review)
     result = []
     entering: int = total
     for stage in review.protocol.stages:
-        outcome: Counter[str] = Counter()
-        for votes in verdicts[stage.name].values():
-            if len(votes) < stage.reviewers:
-                outcome["in_progress"] += 1
-            elif len(set(votes)) > 1:
-                outcome["conflicts"] += 1
-            else:
-                outcome[votes[0]] += 1
-        screened = outcome["include"] + outcome["exclude"] + outcome["conflicts"]
+        outcome: Counter[str] = Counter(outcomes[stage.name].values())
+        screened = outcome["include"] + outcome["exclude"] + outcome["conflict"]
         result.append(
             {
                 "name": stage.name,
@@ -90,7 +78,7 @@ def _stages(session: Session, review: ReviewContext, total: int) -> list[dict[st
                 "in_progress": outcome["in_progress"],
                 "included": outcome["include"],
                 "excluded": outcome["exclude"],
-                "conflicts": outcome["conflicts"],
+                "conflicts": outcome["conflict"],
             }
         )
         entering = outcome["include"]

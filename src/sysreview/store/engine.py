@@ -98,10 +98,9 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only transaction with a consistent view."""
+        """A transaction for reading, with a consistent view; objects stay usable after it."""
         with self._read_sessions() as session, session.begin():
             yield session
-            session.rollback()
 
     def table_names(self) -> list[str]:
         try:

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sysreview.services.accounts import LoginThrottle
 from sysreview.store.engine import Store
 from sysreview.web import api, errors, pages
-from sysreview.web.security import SecurityHeaders
+from sysreview.web.security import BodySizeLimit, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
 
@@ -33,6 +33,7 @@ def create_app(store: Store) -> FastAPI:
     app.state.store = store
     app.state.throttle = LoginThrottle()
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodySizeLimit)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages.router)
     app.include_router(api.router)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
 from pydantic import BaseModel
 
 from sysreview.services import audit as audit_service
+from sysreview.services.imports import SearchDetails
 from sysreview.services.reviews import review_by_slug, reviews_of
 from sysreview.services.sessions import SignedIn
 from sysreview.services.status import review_status
 from sysreview.store.engine import Store
-from sysreview.web.security import current_user
+from sysreview.web.security import check_csrf, current_user
+from sysreview.web.uploads import import_uploads
 
 router = APIRouter(prefix="/api", tags=["api"])
 User = Annotated[SignedIn, Depends(current_user)]
@@ -114,3 +117,55 @@ def get_audit(request: Request, slug: str, user: User) -> list[dict[str, Any]]:
     store = _store(request)
     review = review_by_slug(store, slug, user.username)
     return audit_service.list_audit(store, review, user.username)
+
+
+class SkippedRow(BaseModel):
+    line: int
+    reason: str
+
+
+class ImportResult(BaseModel):
+    file_name: str
+    file_format: str
+    encoding: str
+    search_event_id: int
+    records_read: int
+    records_stored: int
+    skipped: list[SkippedRow]
+    warnings: list[str]
+
+
+class ImportAnswer(BaseModel):
+    imported: list[ImportResult]
+    error: str | None
+    failed_file: str | None
+
+
+@router.post("/reviews/{slug}/imports", response_model=ImportAnswer, responses=ERRORS)
+def post_import(
+    request: Request,
+    slug: str,
+    user: User,
+    files: Annotated[list[UploadFile], File()],
+    source: Annotated[str, Form(max_length=200)],
+    platform: Annotated[str, Form(max_length=200)] = "",
+    searched_on: Annotated[str, Form(max_length=10)] = "",
+    query: Annotated[str, Form(max_length=100_000)] = "",
+    skip_bad: Annotated[bool, Form()] = False,
+    again: Annotated[bool, Form()] = False,
+    x_csrf_token: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    """Import files as search events (owners); each file all or nothing, stopping at the first
+    that fails. Send the session's CSRF token in ``X-CSRF-Token``."""
+    check_csrf(user, x_csrf_token)
+    store = _store(request)
+    review = review_by_slug(store, slug, user.username)
+    search = SearchDetails(source, platform, searched_on, query)
+    outcome = import_uploads(
+        store, review, user.username, files, search, skip_bad=skip_bad, again=again
+    )
+    return {
+        "imported": [asdict(s) for s in outcome.summaries],
+        "error": outcome.error,
+        "failed_file": outcome.failed_file,
+    }

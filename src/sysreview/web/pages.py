@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sysreview.errors import AuthenticationFailed, PermissionDenied
 from sysreview.services import audit as audit_service
+from sysreview.services.imports import SearchDetails
 from sysreview.services.reviews import review_by_slug, reviews_of
 from sysreview.services.sessions import SignedIn, log_in, log_out, signed_in
 from sysreview.services.status import review_status
@@ -24,6 +25,7 @@ from sysreview.web.security import (
     tokens_match,
 )
 from sysreview.web.templating import templates
+from sysreview.web.uploads import import_uploads
 
 router = APIRouter(include_in_schema=False)
 User = Annotated[SignedIn, Depends(current_user)]
@@ -111,3 +113,37 @@ def audit_page(request: Request, slug: str, user: User) -> Response:
     review = review_by_slug(store, slug, user.username)
     entries = audit_service.list_audit(store, review, user.username, limit=200)
     return _page(request, "audit.html", user, review=review, entries=list(reversed(entries)))
+
+
+@router.get("/reviews/{slug}/import")
+def import_form(request: Request, slug: str, user: User) -> Response:
+    review = review_by_slug(_store(request), slug, user.username)
+    review.require(user.username, "records.import")
+    return _page(request, "import.html", user, review=review, outcome=None)
+
+
+@router.post("/reviews/{slug}/import")
+def import_upload(
+    request: Request,
+    slug: str,
+    user: User,
+    files: Annotated[list[UploadFile], File()],
+    csrf_token: Annotated[str, Form(max_length=100)],
+    source: Annotated[str, Form(max_length=200)],
+    platform: Annotated[str, Form(max_length=200)] = "",
+    searched_on: Annotated[str, Form(max_length=10)] = "",
+    query: Annotated[str, Form(max_length=100_000)] = "",
+    skip_bad: Annotated[bool, Form()] = False,
+    again: Annotated[bool, Form()] = False,
+) -> Response:
+    check_csrf(user, csrf_token)
+    store = _store(request)
+    review = review_by_slug(store, slug, user.username)
+    search = SearchDetails(source, platform, searched_on, query)
+    outcome = import_uploads(
+        store, review, user.username, files, search, skip_bad=skip_bad, again=again
+    )
+    response = _page(request, "import.html", user, review=review, outcome=outcome)
+    if outcome.error:
+        response.status_code = 422
+    return response

@@ -7,6 +7,7 @@ import secrets
 
 from fastapi import Request, Response
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sysreview.errors import AuthenticationFailed, PermissionDenied
 from sysreview.services.sessions import SignedIn, signed_in
@@ -22,6 +23,59 @@ CONTENT_SECURITY_POLICY = (
 )
 # The API docs page loads its script from a CDN, which this policy (rightly) blocks; the
 # OpenAPI document itself is served as JSON.
+
+
+MAX_BODY_BYTES = 256 * 1024 * 1024
+
+
+class BodySizeLimit:
+    """Refuses a request body over ``limit`` bytes with 413, by its header or as it streams in,
+    before any of it is parsed or spooled to disk."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def counting_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _BodyTooLarge:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        body = f"the upload is larger than {self.limit // 2**20} MiB".encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _BodyTooLarge(Exception):
+    pass
 
 
 class SecurityHeaders(BaseHTTPMiddleware):
