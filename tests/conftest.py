@@ -42,8 +42,17 @@ def db_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
 
 @pytest.fixture
 def demo(tmp_path: Path, db_url: str | None) -> Iterator[DemoReview]:
-    """The demo review, built through the services, on each database."""
-    built = build_demo(tmp_path / "demo-review", db_url)
+    """The demo review up to screening (records imported, nothing decided), built through the
+    services, on each database."""
+    built = build_demo(tmp_path / "demo-review", db_url, with_decisions=False)
+    yield built
+    built.store.dispose()
+
+
+@pytest.fixture
+def full_demo(tmp_path: Path, db_url: str | None) -> Iterator[DemoReview]:
+    """The whole demo review as ``sysreview demo`` builds it."""
+    built = build_demo(tmp_path / "full-demo", db_url)
     yield built
     built.store.dispose()
 

@@ -24,6 +24,7 @@ def test_the_demo_holds_the_ten_included_reports_of_nine_studies(demo: DemoRevie
     status = review_status(demo.store, demo.review, "hp")
     assert status["records"] == {
         "total": 10,
+        "unique": 10,
         "by_source": [
             {"source": INCLUDED_REPORTS_SOURCE, "platform": "", "files": 1, "records": 10}
         ],
@@ -43,3 +44,11 @@ def test_the_demo_holds_the_ten_included_reports_of_nine_studies(demo: DemoRevie
         "Webb",
     ):
         assert author in text
+
+
+def test_the_demo_includes_every_report_at_both_stages(full_demo: DemoReview) -> None:
+    stages = review_status(full_demo.store, full_demo.review, "eop")["stages"]
+    assert [(s["records"], s["included"], s["conflicts"]) for s in stages] == [
+        (10, 10, 0),
+        (10, 10, 0),
+    ]

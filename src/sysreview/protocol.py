@@ -38,13 +38,37 @@ class Criteria(_Strict):
     exclusion: list[str] = Field(default_factory=list)
 
 
+class Highlights(_Strict):
+    """Terms marked in titles and abstracts while screening (``*`` ends a word stem)."""
+
+    include: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+
+
 class Stage(_Strict):
-    """One screening stage; ``reviewers`` is how many independent judgements each record needs."""
+    """One screening stage; ``reviewers`` is how many independent judgements each record needs.
+
+    ``blind`` hides reviewers' votes from each other until a record is settled; ``maybe`` says
+    whether a "maybe" goes to the arbiter like a disagreement (``conflict``) or lets the record
+    through (``include``); an exclusion needs one of ``exclusion_reasons`` when
+    ``reason_required`` (by default, whenever the stage lists reasons). At a stage that
+    ``requires_full_text``, a record whose report could not be retrieved is not assessed.
+    """
 
     name: str
     label: str
     reviewers: int = Field(default=2, ge=1, le=5)
+    blind: bool = True
+    maybe: Literal["conflict", "include"] = "conflict"
     exclusion_reasons: list[str] = Field(default_factory=list)
+    reason_required: bool | None = None
+    requires_full_text: bool = False
+
+    @property
+    def needs_reason(self) -> bool:
+        if self.reason_required is None:
+            return bool(self.exclusion_reasons)
+        return self.reason_required
 
     @field_validator("name")
     @classmethod
@@ -74,6 +98,7 @@ class Protocol(_Strict):
     title: str = Field(min_length=1)
     question: str = ""
     criteria: Criteria = Field(default_factory=Criteria)
+    highlights: Highlights = Field(default_factory=Highlights)
     stages: list[Stage] = Field(min_length=1)
     team: list[Member] = Field(min_length=1)
 
@@ -119,6 +144,7 @@ def default_protocol(title: str, owner: str) -> Protocol:
                 label="Full-text assessment",
                 reviewers=2,
                 exclusion_reasons=["Wrong population", "Wrong intervention", "Wrong outcomes"],
+                requires_full_text=True,
             ),
         ],
         team=[Member(user=owner, role="owner")],
@@ -195,9 +221,12 @@ _HEADER = """\
 
 _COMMENTS = {
     "criteria": "# Eligibility criteria, shown to reviewers beside every record.",
+    "highlights": "# Terms highlighted while screening: green for include, red for exclude.",
     "stages": (
         "# Screening stages in order. `reviewers` is how many independent judgements a record\n"
-        "# needs; `exclusion_reasons` are the reasons reviewers pick from when they exclude."
+        "# needs; `blind` hides their votes from each other until a record is settled; `maybe`\n"
+        "# is `conflict` (goes to the arbiter) or `include` (passes on); `exclusion_reasons` are\n"
+        "# the reasons reviewers pick from when they exclude (required when listed)."
     ),
     "team": (
         "# Team and roles: owner (manages the review), reviewer (screens, extracts, appraises),\n"

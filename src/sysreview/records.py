@@ -72,10 +72,9 @@ class Record:
         return cls(**known)
 
     def normalised(self) -> Record:
-        """A copy with identifiers normalised and markup removed from title and abstract."""
+        """A copy with identifiers normalised (readers have already made titles and abstracts
+        plain text; cleaning them again would decode escaped entities a second time)."""
         copy = Record(**self.to_dict())
-        copy.title = clean_markup(copy.title)
-        copy.abstract = clean_markup(copy.abstract)
         copy.doi = normalise_doi(copy.doi)
         copy.pmid = normalise_pmid(copy.pmid)
         copy.pmcid = normalise_pmcid(copy.pmcid)

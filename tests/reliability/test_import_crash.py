@@ -66,5 +66,6 @@ def test_a_killed_import_leaves_no_partial_import(tmp_path: Path, db_url: str | 
                 select(func.count()).where(StoredRecord.search_event_id == event_id)
             )
             assert stored == count == RECORDS
-    assert len(events) == finished
+    # every import that reported success is there; one killed just after its commit may be too
+    assert finished <= len(events) <= TRIALS
     assert verify_audit(store) is None

@@ -25,6 +25,8 @@ EXPECTED: dict[str, tuple[bool, ...]] = {
     "records.view":      (Y,   Y,      Y,       Y,     N),
     "records.import":    (Y,   N,      N,       N,     N),
     "records.export":    (Y,   Y,      Y,       N,     N),
+    "duplicates.run":    (Y,   N,      N,       N,     N),
+    "duplicates.judge":  (Y,   Y,      Y,       N,     N),
     "screening.decide":  (Y,   Y,      Y,       N,     N),
     "conflict.resolve":  (Y,   Y,      N,       N,     N),
     "audit.view":        (Y,   Y,      N,       N,     N),

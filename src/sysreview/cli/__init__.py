@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from sysreview.cli import audit, db, records, review, serve, user
+from sysreview.cli import audit, db, dedup, records, review, screening, serve, user
 from sysreview.errors import SysreviewError
 
 app = typer.Typer(
@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 review.register(app)
 records.register(app)
+dedup.register(app)
+screening.register(app)
 serve.register(app)
 app.add_typer(db.app, name="db")
 app.add_typer(user.app, name="user")

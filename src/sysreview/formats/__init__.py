@@ -24,7 +24,7 @@ from sysreview.errors import ImportFormatError
 from sysreview.formats.base import ReaderOutput, ReadItem, ReadResult, SkippedRecord
 from sysreview.formats.detect import detect_format, is_xlsx
 from sysreview.formats.encoding import decode_text
-from sysreview.records import Record
+from sysreview.records import Record, clean_markup
 
 __all__ = [
     "FORMATS",
@@ -47,7 +47,10 @@ class Reader:
 
     ``binary`` readers take the file's bytes (XLSX), the others its decoded text; ``tabular``
     readers accept a ``column_map``; a ``generic`` signature counts only when no specific one
-    matches; ``extensions`` break ties between formats whose content both match.
+    matches; ``extensions`` break ties between formats whose content both match. Readers that do
+    not strip markup from titles and abstracts themselves (``cleans_markup`` false) have it done
+    by :func:`open_records`, so every record is cleaned exactly once (cleaning twice would decode
+    an escaped ``&amp;lt;`` into ``<``).
     """
 
     name: str
@@ -58,6 +61,7 @@ class Reader:
     binary: bool = False
     tabular: bool = False
     generic: bool = False
+    cleans_markup: bool = False
 
     def _load(self, attribute: str) -> Callable[..., Any]:
         function: Callable[..., Any] = getattr(importlib.import_module(self.module), attribute)
@@ -92,10 +96,17 @@ FORMATS: dict[str, Reader] = {
     for reader in (
         Reader("endnote_xml", "sysreview.formats.endnote_xml", (".xml",)),
         Reader("openalex", "sysreview.formats.openalex", (".json", ".jsonl", ".ndjson")),
-        Reader("wos_plaintext", "sysreview.formats.wos_plaintext", (".txt", ".ciw")),
-        Reader("medline", "sysreview.formats.medline", (".nbib", ".medline", ".txt")),
-        Reader("ris", "sysreview.formats.ris", (".ris", ".txt")),
-        Reader("refer", "sysreview.formats.refer", (".enw", ".refer", ".txt")),
+        Reader(
+            "wos_plaintext", "sysreview.formats.wos_plaintext", (".txt", ".ciw"), cleans_markup=True
+        ),
+        Reader(
+            "medline",
+            "sysreview.formats.medline",
+            (".nbib", ".medline", ".txt"),
+            cleans_markup=True,
+        ),
+        Reader("ris", "sysreview.formats.ris", (".ris", ".txt"), cleans_markup=True),
+        Reader("refer", "sysreview.formats.refer", (".enw", ".refer", ".txt"), cleans_markup=True),
         Reader("bibtex", "sysreview.formats.bibtex", (".bib", ".bibtex")),
         Reader(
             "wos_tab",
@@ -113,8 +124,26 @@ FORMATS: dict[str, Reader] = {
             "looks_like_scopus_csv",
             tabular=True,
         ),
-        Reader("csv", _TABULAR, (".csv", ".tsv", ".tab", ".txt"), tabular=True, generic=True),
-        Reader("xlsx", _TABULAR, (".xlsx",), "read_xlsx", None, binary=True, tabular=True),
+        # Generic tables keep cell text exactly: they include sysreview's own exports, which
+        # must round-trip to the byte.
+        Reader(
+            "csv",
+            _TABULAR,
+            (".csv", ".tsv", ".tab", ".txt"),
+            tabular=True,
+            generic=True,
+            cleans_markup=True,
+        ),
+        Reader(
+            "xlsx",
+            _TABULAR,
+            (".xlsx",),
+            "read_xlsx",
+            None,
+            binary=True,
+            tabular=True,
+            cleans_markup=True,
+        ),
     )
 }
 
@@ -160,12 +189,21 @@ def open_records(
         reader = _reader(format)
         text, encoding = (None, "utf-8") if reader.binary else decode_text(data, filename)
     items = iter(reader.read(data if text is None else text, filename, column_map))
+    if not reader.cleans_markup:
+        items = (_cleaned(item) for item in items)
     opened = OpenedFile(filename, reader.name, encoding, items)
     if encoding in ("windows-1252", "latin-1"):
         opened.warnings.append(
             f"{filename} is not UTF-8; it was read as {encoding}. Check accented names."
         )
     return opened
+
+
+def _cleaned(item: ReadItem) -> ReadItem:
+    if isinstance(item, Record):
+        item.title = clean_markup(item.title)
+        item.abstract = clean_markup(item.abstract)
+    return item
 
 
 def read_file(

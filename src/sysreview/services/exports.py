@@ -15,11 +15,31 @@ from sysreview.errors import InvalidInput
 from sysreview.formats import EXPORT_FORMATS, write_records
 from sysreview.records import Record
 from sysreview.services.reviews import ReviewContext
-from sysreview.services.screening import exclusion_reasons, outcomes_by_stage
+from sysreview.services.screening import (
+    StageStates,
+    exclusion_reasons,
+    may_resolve,
+    stage_states,
+)
 from sysreview.store.engine import Store
 from sysreview.store.models import SearchEvent, StoredRecord
 
 OUTCOME_WORDS = {"include": "included", "exclude": "excluded", "conflict": "conflicts"}
+
+
+def _visible_outcomes(states: StageStates, review: ReviewContext, actor: str) -> StageStates:
+    """Each stage's states as ``actor`` may know them: in a blind stage a viewer who may not
+    resolve conflicts sees settled outcomes only, so an export cannot reveal pending votes."""
+    resolver = may_resolve(review, actor)
+    shown: StageStates = {}
+    for stage in review.protocol.stages:
+        hidden = stage.blind and not resolver
+        shown[stage.name] = {
+            record_id: state
+            for record_id, state in states[stage.name].items()
+            if not hidden or state in ("include", "exclude")
+        }
+    return shown
 
 
 @dataclass(frozen=True)
@@ -56,7 +76,7 @@ def export_records(
         raise InvalidInput(f"export formats are {', '.join(EXPORT_FORMATS)}, not {fmt!r}")
     chosen = Selection.parse(selection, review)
     with store.read() as session:
-        outcomes = outcomes_by_stage(session, review)
+        outcomes = _visible_outcomes(stage_states(session, review), review, actor)
         reasons = exclusion_reasons(session, review)
         query = (
             select(StoredRecord.id, StoredRecord.data, SearchEvent.source)

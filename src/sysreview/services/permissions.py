@@ -14,6 +14,8 @@ ACTIONS: dict[str, str] = {
     "records.view": "read records",
     "records.import": "import search results",
     "records.export": "export records with decisions",
+    "duplicates.run": "run de-duplication",
+    "duplicates.judge": "decide whether two records are duplicates, or undo a merge",
     "screening.decide": "record a screening decision",
     "conflict.resolve": "resolve conflicts between reviewers",
     "audit.view": "read and export the audit trail",
@@ -28,13 +30,21 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "review.status",
             "records.view",
             "records.export",
+            "duplicates.judge",
             "screening.decide",
             "conflict.resolve",
             "audit.view",
         }
     ),
     "reviewer": frozenset(
-        {"review.view", "review.status", "records.view", "records.export", "screening.decide"}
+        {
+            "review.view",
+            "review.status",
+            "records.view",
+            "records.export",
+            "duplicates.judge",
+            "screening.decide",
+        }
     ),
     "viewer": frozenset({"review.view", "review.status", "records.view"}),
 }

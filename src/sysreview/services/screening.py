@@ -1,58 +1,612 @@
-"""Reading screening judgements out of the store, for the views that summarise them."""
+"""Screening: independent decisions per stage, conflicts, resolution, and what each viewer sees.
+
+Every record entering a stage is in exactly one state (unscreened, in progress, conflict,
+include, exclude), computed by :mod:`sysreview.consensus` from the stored decisions and any
+resolution; the records entering a stage are the unique records (first stage) or those the
+stage before included. Each decision or resolution is one transaction with its audit entry;
+the record's row is locked first, so two reviewers taking the last slot cannot both win.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sysreview.screening import Outcome, stage_outcome
+from sysreview.consensus import (
+    Judgement,
+    Resolution,
+    State,
+    record_state,
+    visibility,
+    visible_state,
+)
+from sysreview.errors import AlreadyExists, InvalidInput, NotFound, StaleWrite
+from sysreview.protocol import Stage
+from sysreview.records import Record
+from sysreview.screening import check_decision, check_resolution
+from sysreview.services.fulltexts import not_retrieved_ids
+from sysreview.services.permissions import allowed
+from sysreview.services.record_sets import is_merged_away, unique_record_ids
 from sysreview.services.reviews import ReviewContext
-from sysreview.store.models import Decision
+from sysreview.store.audit import record_change
+from sysreview.store.engine import Store
+from sysreview.store.models import (
+    ConflictResolution,
+    Decision,
+    IdempotencyKey,
+    StoredRecord,
+    User,
+)
 
-Verdicts = dict[str, dict[int, list[str]]]
+StageStates = dict[str, dict[int, str]]
+NOT_RETRIEVED = "not_retrieved"
 
 
-def load_verdicts(session: Session, review: ReviewContext) -> Verdicts:
-    """stage → record id → the verdicts recorded so far (who gave them is not returned)."""
-    verdicts: Verdicts = defaultdict(lambda: defaultdict(list))
-    rows = session.execute(
-        select(Decision.stage, Decision.record_id, Decision.verdict).where(
-            Decision.review_id == review.id
+@dataclass(frozen=True)
+class StageData:
+    """Everything stored about one stage: judgements and resolutions per record."""
+
+    judgements: dict[int, list[Judgement]]
+    versions: dict[tuple[int, str], int]
+    resolutions: dict[int, Resolution]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One record at one stage as a given viewer may see it."""
+
+    id: int
+    record: Record
+    state: str
+    judgements: list[Judgement]
+    mine: Judgement | None
+    my_version: int | None
+    resolution: Resolution | None
+
+
+@dataclass(frozen=True)
+class DecisionResult:
+    record_id: int
+    stage: str
+    verdict: str
+    version: int
+    state: str
+
+
+def load_stage(
+    session: Session, review: ReviewContext, stage: str, record_id: int | None = None
+) -> StageData:
+    """The stage's judgements and resolutions: all of them, or one record's."""
+    judgements: dict[int, list[Judgement]] = defaultdict(list)
+    versions: dict[tuple[int, str], int] = {}
+    decisions = (
+        select(Decision, User.username)
+        .join(User, User.id == Decision.reviewer_id)
+        .where(Decision.review_id == review.id, Decision.stage == stage)
+        .order_by(Decision.id)
+    )
+    resolved = (
+        select(ConflictResolution, User.username)
+        .join(User, User.id == ConflictResolution.resolver_id)
+        .where(ConflictResolution.review_id == review.id, ConflictResolution.stage == stage)
+    )
+    if record_id is not None:
+        decisions = decisions.where(Decision.record_id == record_id)
+        resolved = resolved.where(ConflictResolution.record_id == record_id)
+    rows = session.execute(decisions)
+    for decision, username in rows:
+        judgements[decision.record_id].append(
+            Judgement(
+                username,
+                decision.verdict,
+                decision.reason,
+                decision.note,
+                tuple(decision.labels or ()),
+            )
+        )
+        versions[(decision.record_id, username)] = decision.version
+    resolutions = {
+        r.record_id: Resolution(name, r.verdict, r.reason, r.note)
+        for r, name in session.execute(resolved)
+    }
+    return StageData(dict(judgements), versions, resolutions)
+
+
+def stage_states(session: Session, review: ReviewContext) -> StageStates:
+    """stage → record id → state, for every record entering each stage, in protocol order."""
+    states: StageStates = {}
+    entering = unique_record_ids(session, review)
+    missing = not_retrieved_ids(session, review)
+    for stage in review.protocol.stages:
+        data = load_stage(session, review, stage.name)
+        states[stage.name] = {
+            record_id: NOT_RETRIEVED
+            if stage.requires_full_text and record_id in missing
+            else _state(stage, data, record_id)
+            for record_id in entering
+        }
+        entering = [r for r, s in states[stage.name].items() if s == "include"]
+    return states
+
+
+def _state(stage: Stage, data: StageData, record_id: int) -> State:
+    return record_state(
+        data.judgements.get(record_id, []),
+        stage.reviewers,
+        stage.maybe,
+        data.resolutions.get(record_id),
+    )
+
+
+def may_resolve(review: ReviewContext, user: str) -> bool:
+    return allowed(review.role_of(user), "conflict.resolve")
+
+
+def record_view(
+    store: Store, review: ReviewContext, actor: str, stage_name: str, record_id: int
+) -> RecordView:
+    """A record at a stage, with only the judgements ``actor`` may see."""
+    review.require(actor, "records.view")
+    stage = review.protocol.stage(stage_name)
+    with store.read() as session:
+        _require_entering(session, review, stage.name, record_id)
+        data = load_stage(session, review, stage.name, record_id)
+        return _view(session, review, actor, stage, data, record_id)
+
+
+def _view(
+    session: Session,
+    review: ReviewContext,
+    actor: str,
+    stage: Stage,
+    data: StageData,
+    record_id: int,
+) -> RecordView:
+    stored = session.scalar(
+        select(StoredRecord.data).where(
+            StoredRecord.id == record_id, StoredRecord.review_id == review.id
         )
     )
-    for stage_name, record_id, verdict in rows:
-        verdicts[stage_name][record_id].append(verdict)
-    return verdicts
+    if stored is None:
+        raise NotFound(f"review {review.slug!r} has no record {record_id}")
+    judgements = data.judgements.get(record_id, [])
+    state = _state(stage, data, record_id)
+    mine = next((j for j in judgements if j.reviewer == actor), None)
+    resolver = may_resolve(review, actor)
+    return RecordView(
+        id=record_id,
+        record=Record.from_dict(stored),
+        state=visible_state(
+            state, viewer_voted=mine is not None, blind=stage.blind, may_resolve=resolver
+        ),
+        judgements=visibility(
+            actor, judgements, blind=stage.blind, state=state, may_resolve=resolver
+        ),
+        mine=mine,
+        my_version=data.versions.get((record_id, actor)),
+        resolution=data.resolutions.get(record_id),
+    )
 
 
-def outcomes_by_stage(session: Session, review: ReviewContext) -> dict[str, dict[int, Outcome]]:
-    """stage → record id → outcome, for records with at least one judgement."""
-    verdicts = load_verdicts(session, review)
-    return {
-        stage.name: {
-            record_id: stage_outcome(votes, stage.reviewers)
-            for record_id, votes in verdicts[stage.name].items()
-        }
-        for stage in review.protocol.stages
+def next_record(
+    store: Store, review: ReviewContext, actor: str, stage_name: str, after: int | None = None
+) -> RecordView | None:
+    """The next record ``actor`` has still to judge at the stage (None when done)."""
+    review.require(actor, "screening.decide")
+    stage = review.protocol.stage(stage_name)
+    with store.read() as session:
+        states = stage_states(session, review)[stage.name]
+        data = load_stage(session, review, stage.name)
+        for record_id, state in states.items():
+            if after is not None and record_id <= after:
+                continue
+            voted = any(j.reviewer == actor for j in data.judgements.get(record_id, []))
+            if state in ("unscreened", "in_progress") and not voted:
+                return _view(session, review, actor, stage, data, record_id)
+        return None
+
+
+def decide(
+    store: Store,
+    review: ReviewContext,
+    actor: str,
+    stage_name: str,
+    record_id: int,
+    verdict: str,
+    *,
+    reason: str = "",
+    note: str = "",
+    labels: Sequence[str] = (),
+    expected_version: int | None = None,
+    idempotency_key: str | None = None,
+) -> DecisionResult:
+    """Record or change ``actor``'s decision. A change carries the version it was made against
+    (a stale one is refused); a record already settled cannot be changed; the same
+    idempotency key replays the first answer."""
+    review.require(actor, "screening.decide")
+    stage = review.protocol.stage(stage_name)
+    check_decision(stage, verdict, reason)
+    request = {
+        "stage": stage.name,
+        "record": record_id,
+        "verdict": verdict,
+        "reason": reason,
+        "note": note,
+        "labels": list(labels),
+        "version": expected_version,
     }
+    with store.write() as session:
+        user_id = _user_id(session, actor)
+        replay = _replayed(session, user_id, idempotency_key, request)
+        if replay is not None:
+            return DecisionResult(**replay)
+        decision, new_state = apply_decision(
+            session,
+            review,
+            stage,
+            record_id,
+            actor,
+            user_id,
+            verdict,
+            reason,
+            note,
+            labels,
+            expected_version,
+        )
+        result = DecisionResult(
+            record_id,
+            stage.name,
+            verdict,
+            decision.version,
+            visible_state(
+                new_state,
+                viewer_voted=True,
+                blind=stage.blind,
+                may_resolve=may_resolve(review, actor),
+            ),
+        )
+        _remember(session, user_id, idempotency_key, request, asdict(result))
+        return result
+
+
+def apply_decision(
+    session: Session,
+    review: ReviewContext,
+    stage: Stage,
+    record_id: int,
+    reviewer: str,
+    reviewer_id: int,
+    verdict: str,
+    reason: str,
+    note: str,
+    labels: Sequence[str],
+    expected_version: int | None,
+    audit_actor: str | None = None,
+) -> tuple[Decision, State]:
+    """Store one reviewer's decision inside the caller's transaction, with every check and
+    the audit entry; returns the decision and the record's new state. Shared by :func:`decide`
+    and by importing decisions made elsewhere."""
+    check_decision(stage, verdict, reason)
+    _lock_record(session, review, record_id)
+    _require_entering(session, review, stage.name, record_id)
+    if stage.requires_full_text and record_id in not_retrieved_ids(session, review):
+        raise InvalidInput(
+            f"record {record_id}'s report was recorded as not retrieved; attach its full "
+            "text before assessing it"
+        )
+    data = load_stage(session, review, stage.name, record_id)
+    state = _state(stage, data, record_id)
+    existing = session.scalar(
+        select(Decision).where(
+            Decision.review_id == review.id,
+            Decision.stage == stage.name,
+            Decision.record_id == record_id,
+            Decision.reviewer_id == reviewer_id,
+        )
+    )
+    _check_change(stage, data, record_id, state, existing, expected_version, reviewer)
+    old = _decision_dict(existing) if existing else None
+    now = datetime.now(UTC)
+    if existing is None:
+        existing = Decision(
+            review_id=review.id,
+            stage=stage.name,
+            record_id=record_id,
+            reviewer_id=reviewer_id,
+            verdict=verdict,
+            reason=reason,
+            note=note,
+            labels=list(labels),
+            version=1,
+            decided_at=now,
+        )
+        session.add(existing)
+    else:
+        existing.verdict, existing.reason, existing.note = verdict, reason, note
+        existing.labels, existing.version = list(labels), existing.version + 1
+        existing.decided_at = now
+    session.flush()
+    record_change(
+        session,
+        actor=audit_actor or reviewer,
+        action="screening.decide",
+        entity="decision",
+        entity_id=f"{stage.name}/{record_id}/{reviewer}",
+        review_id=review.id,
+        old=old,
+        new=_decision_dict(existing),
+        reason="" if audit_actor in (None, reviewer) else f"imported for {reviewer}",
+    )
+    return existing, _state(stage, load_stage(session, review, stage.name, record_id), record_id)
+
+
+def _check_change(
+    stage: Stage,
+    data: StageData,
+    record_id: int,
+    state: State,
+    existing: Decision | None,
+    expected_version: int | None,
+    actor: str,
+) -> None:
+    if existing is None:
+        if len(data.judgements.get(record_id, [])) >= stage.reviewers:
+            raise StaleWrite(
+                f"record {record_id} already has the {stage.reviewers} independent decisions "
+                f"{stage.label} needs"
+            )
+        if expected_version not in (None, 0):
+            raise StaleWrite(f"your decision on record {record_id} is no longer there")
+        return
+    if state in ("include", "exclude"):
+        raise StaleWrite(f"record {record_id} is settled ({state}); its decisions are final")
+    if expected_version is not None and expected_version != existing.version:
+        raise StaleWrite(
+            f"your decision on record {record_id} changed since you loaded it (now "
+            f"{existing.verdict}, version {existing.version}): reload and decide again"
+        )
+
+
+def resolve(
+    store: Store,
+    review: ReviewContext,
+    actor: str,
+    stage_name: str,
+    record_id: int,
+    verdict: str,
+    *,
+    reason: str = "",
+    note: str = "",
+) -> DecisionResult:
+    """Settle a conflict, as the arbiter or by recorded consensus."""
+    review.require(actor, "conflict.resolve")
+    stage = review.protocol.stage(stage_name)
+    check_resolution(stage, verdict, reason)
+    with store.write() as session:
+        user_id = _user_id(session, actor)
+        _lock_record(session, review, record_id)
+        _require_entering(session, review, stage.name, record_id)
+        state = _state(stage, load_stage(session, review, stage.name, record_id), record_id)
+        if state != "conflict":
+            raise StaleWrite(f"record {record_id} is not in conflict at {stage.label} ({state})")
+        session.add(
+            ConflictResolution(
+                review_id=review.id,
+                stage=stage.name,
+                record_id=record_id,
+                verdict=verdict,
+                reason=reason,
+                note=note,
+                resolver_id=user_id,
+                resolved_at=datetime.now(UTC),
+            )
+        )
+        session.flush()
+        record_change(
+            session,
+            actor=actor,
+            action="screening.resolve",
+            entity="resolution",
+            entity_id=f"{stage.name}/{record_id}",
+            review_id=review.id,
+            old={"state": state},
+            new={"verdict": verdict, "reason": reason, "note": note},
+        )
+        return DecisionResult(record_id, stage.name, verdict, 1, verdict)
+
+
+def conflicts(store: Store, review: ReviewContext, actor: str, stage_name: str) -> list[RecordView]:
+    """The records in conflict at a stage, with every judgement, for the arbiter."""
+    review.require(actor, "conflict.resolve")
+    stage = review.protocol.stage(stage_name)
+    with store.read() as session:
+        states = stage_states(session, review)[stage.name]
+        data = load_stage(session, review, stage.name)
+        return [
+            _view(session, review, actor, stage, data, record_id)
+            for record_id, state in states.items()
+            if state == "conflict"
+        ]
+
+
+def stage_records(
+    store: Store,
+    review: ReviewContext,
+    actor: str,
+    stage_name: str,
+    *,
+    query: str = "",
+    state: str = "",
+    offset: int = 0,
+    limit: int = 25,
+) -> tuple[list[RecordView], int]:
+    """A page of the records entering a stage whose title or abstract contains ``query`` and
+    whose state *as the viewer may know it* is ``state``; and how many match in all. One pass
+    over the stage, so searching stays fast on large reviews."""
+    review.require(actor, "records.view")
+    stage = review.protocol.stage(stage_name)
+    needle = query.strip().casefold()
+    resolver = may_resolve(review, actor)
+    with store.read() as session:
+        states = stage_states(session, review)[stage.name]
+        data = load_stage(session, review, stage.name)
+        texts = _searchable_texts(session, review) if needle else {}
+        matched: list[int] = []
+        for record_id, real in states.items():
+            voted = any(j.reviewer == actor for j in data.judgements.get(record_id, []))
+            shown = visible_state(real, viewer_voted=voted, blind=stage.blind, may_resolve=resolver)
+            if state and shown != state:
+                continue
+            if needle and needle not in texts.get(record_id, ""):
+                continue
+            matched.append(record_id)
+        page = matched[offset : offset + limit]
+        return [_view(session, review, actor, stage, data, r) for r in page], len(matched)
+
+
+def _searchable_texts(session: Session, review: ReviewContext) -> dict[int, str]:
+    """Record id → title and abstract in lower case, read in one query."""
+    rows = session.execute(
+        select(
+            StoredRecord.id, StoredRecord.title, StoredRecord.data["abstract"].as_string()
+        ).where(StoredRecord.review_id == review.id)
+    )
+    return {rid: f"{title or ''}\n{abstract or ''}".casefold() for rid, title, abstract in rows}
+
+
+def reviewer_progress(
+    store: Store, review: ReviewContext, actor: str, stage_name: str
+) -> dict[str, int]:
+    """How far ``actor`` is: records entering the stage, decided by them, left for them."""
+    review.require(actor, "records.view")
+    stage = review.protocol.stage(stage_name)
+    with store.read() as session:
+        states = stage_states(session, review)[stage.name]
+        data = load_stage(session, review, stage.name)
+    mine = sum(1 for r in states if any(j.reviewer == actor for j in data.judgements.get(r, [])))
+    open_to_me = sum(
+        1
+        for r, s in states.items()
+        if s in ("unscreened", "in_progress")
+        and not any(j.reviewer == actor for j in data.judgements.get(r, []))
+    )
+    return {"records": len(states), "decided": mine, "left": open_to_me}
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def _user_id(session: Session, username: str) -> int:
+    user_id = session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        raise NotFound(f"{username} has no account in this database")
+    return user_id
+
+
+def _lock_record(session: Session, review: ReviewContext, record_id: int) -> None:
+    """Serialise decisions on one record (SQLite's write lock already does on its own)."""
+    query = select(StoredRecord.id).where(
+        StoredRecord.id == record_id, StoredRecord.review_id == review.id
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    if session.scalar(query) is None:
+        raise NotFound(f"review {review.slug!r} has no record {record_id}")
+
+
+def _require_entering(session: Session, review: ReviewContext, stage: str, record_id: int) -> None:
+    """Refuse a record that is not at ``stage``, looking at this one record only (a decision
+    must not cost a pass over the whole review)."""
+    if not _is_entering(session, review, stage, record_id):
+        raise InvalidInput(
+            f"record {record_id} is not at {stage}: it is a merged duplicate or was not "
+            "included at the stage before"
+        )
+
+
+def _is_entering(session: Session, review: ReviewContext, stage: str, record_id: int) -> bool:
+    if is_merged_away(session, review, record_id):
+        return False
+    for earlier in review.protocol.stages:
+        if earlier.name == stage:
+            return True
+        data = load_stage(session, review, earlier.name, record_id)
+        if _state(earlier, data, record_id) != "include":
+            return False
+    return False
+
+
+def _decision_dict(decision: Decision) -> dict[str, Any]:
+    return {
+        "verdict": decision.verdict,
+        "reason": decision.reason,
+        "note": decision.note,
+        "labels": list(decision.labels or []),
+        "version": decision.version,
+    }
+
+
+def _request_hash(request: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
+
+
+def _replayed(
+    session: Session, user_id: int, key: str | None, request: dict[str, Any]
+) -> dict[str, Any] | None:
+    if not key:
+        return None
+    row = session.get(IdempotencyKey, (key[:100], user_id))
+    if row is None:
+        return None
+    if row.request_sha256 != _request_hash(request):
+        raise AlreadyExists("this form was already sent with other content: reload the page")
+    return dict(row.response)
+
+
+def _remember(
+    session: Session,
+    user_id: int,
+    key: str | None,
+    request: dict[str, Any],
+    response: dict[str, Any],
+) -> None:
+    if key:
+        session.add(
+            IdempotencyKey(
+                key=key[:100],
+                user_id=user_id,
+                request_sha256=_request_hash(request),
+                response=response,
+                created_at=datetime.now(UTC),
+            )
+        )
 
 
 def exclusion_reasons(session: Session, review: ReviewContext) -> dict[str, dict[int, str]]:
-    """stage → record id → the reasons given for excluding it ("; "-joined, sorted), only for
-    records whose outcome at that stage is exclude (so no reviewer's pending vote shows)."""
-    outcomes = outcomes_by_stage(session, review)
-    reasons: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
-    rows = session.execute(
-        select(Decision.stage, Decision.record_id, Decision.reason).where(
-            Decision.review_id == review.id, Decision.reason != ""
-        )
-    )
-    for stage_name, record_id, reason in rows:
-        if outcomes.get(stage_name, {}).get(record_id) == "exclude":
-            reasons[stage_name][record_id].add(reason)
-    return {
-        stage: {record_id: "; ".join(sorted(found)) for record_id, found in by_record.items()}
-        for stage, by_record in reasons.items()
-    }
+    """stage → record id → the reasons for excluding it, for settled exclusions only (a
+    resolution's reason when there is one, else the reviewers' reasons, "; "-joined)."""
+    result: dict[str, dict[int, str]] = {}
+    states = stage_states(session, review)
+    for stage in review.protocol.stages:
+        data = load_stage(session, review, stage.name)
+        reasons: dict[int, str] = {}
+        for record_id, state in states[stage.name].items():
+            if state != "exclude":
+                continue
+            resolution = data.resolutions.get(record_id)
+            found = (
+                {resolution.reason}
+                if resolution
+                else {j.reason for j in data.judgements.get(record_id, [])}
+            )
+            reasons[record_id] = "; ".join(sorted(r for r in found if r))
+        result[stage.name] = reasons
+    return result

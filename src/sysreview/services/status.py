@@ -12,10 +12,16 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sysreview.services.record_sets import unique_record_ids
 from sysreview.services.reviews import ReviewContext
-from sysreview.services.screening import outcomes_by_stage
+from sysreview.services.screening import may_resolve, stage_states
 from sysreview.store.engine import Store
-from sysreview.store.models import SearchEvent, StoredRecord
+from sysreview.store.models import (
+    DuplicateGroup,
+    DuplicateSuggestion,
+    SearchEvent,
+    StoredRecord,
+)
 
 STATUS_FORMAT_VERSION = 1
 
@@ -30,12 +36,15 @@ def review_status(store: Store, review: ReviewContext, actor: str) -> dict[str, 
             .select_from(StoredRecord)
             .where(StoredRecord.review_id == review.id)
         )
-        stages = _stages(session, review, total or 0)
+        unique = len(unique_record_ids(session, review))
+        duplicates = _duplicates(session, review, (total or 0) - unique)
+        stages = _stages(session, review, actor)
     return {
         "format": STATUS_FORMAT_VERSION,
         "review": review.slug,
         "title": review.title,
-        "records": {"total": total or 0, "by_source": sources},
+        "records": {"total": total or 0, "unique": unique, "by_source": sources},
+        "duplicates": duplicates,
         "stages": stages,
         "team": [{"user": m.user, "role": m.role} for m in review.protocol.team],
     }
@@ -58,28 +67,42 @@ def _sources(session: Session, review_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def _stages(session: Session, review: ReviewContext, total: int) -> list[dict[str, Any]]:
-    """Per stage: records entering it, records with all required judgements, agreed includes and
-    excludes, and conflicts (judgements that disagree). A stage's entrants are the records every
-    judgement of the stage before included."""
-    outcomes = outcomes_by_stage(session, review)
+def _duplicates(session: Session, review: ReviewContext, removed: int) -> dict[str, int]:
+    groups = session.scalar(
+        select(func.count())
+        .select_from(DuplicateGroup)
+        .where(DuplicateGroup.review_id == review.id, DuplicateGroup.active)
+    )
+    queued = session.scalar(
+        select(func.count())
+        .select_from(DuplicateSuggestion)
+        .where(DuplicateSuggestion.review_id == review.id)
+    )
+    return {"groups": groups or 0, "removed": removed, "pairs_to_review": queued or 0}
+
+
+def _stages(session: Session, review: ReviewContext, actor: str) -> list[dict[str, Any]]:
+    """Per stage: records entering it, and how many are unscreened, in progress, in conflict,
+    included and excluded. In a blind stage a viewer who may not resolve conflicts gets None
+    for the counts that would reveal others' pending votes."""
+    states = stage_states(session, review)
     result = []
-    entering: int = total
     for stage in review.protocol.stages:
-        outcome: Counter[str] = Counter(outcomes[stage.name].values())
-        screened = outcome["include"] + outcome["exclude"] + outcome["conflict"]
+        counts: Counter[str] = Counter(states[stage.name].values())
+        hidden = stage.blind and not may_resolve(review, actor)
+        settled = counts["include"] + counts["exclude"]
         result.append(
             {
                 "name": stage.name,
                 "label": stage.label,
                 "reviewers_required": stage.reviewers,
-                "records": entering,
-                "screened": screened,
-                "in_progress": outcome["in_progress"],
-                "included": outcome["include"],
-                "excluded": outcome["exclude"],
-                "conflicts": outcome["conflict"],
+                "records": len(states[stage.name]),
+                "screened": None if hidden else settled + counts["conflict"],
+                "in_progress": None if hidden else counts["in_progress"],
+                "included": counts["include"],
+                "excluded": counts["exclude"],
+                "conflicts": None if hidden else counts["conflict"],
+                "not_retrieved": counts["not_retrieved"],
             }
         )
-        entering = outcome["include"]
     return result

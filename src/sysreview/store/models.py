@@ -10,7 +10,9 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -123,6 +125,7 @@ class Decision(Base):
     verdict: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
+    labels: Mapped[list] = mapped_column(JSON, default=list)
     version: Mapped[int] = mapped_column(Integer, default=1)
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -159,3 +162,110 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DuplicateGroup(Base):
+    """Records found to be one article; every member stays stored, the group presents one
+    canonical record. Undoing a group deactivates it, never deletes it."""
+
+    __tablename__ = "duplicate_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    canonical: Mapped[dict] = mapped_column(JSON)
+    decided_by: Mapped[str] = mapped_column(String(20))  # "auto" or "person"
+    score: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (Index("ix_duplicate_groups_review", "review_id", "active"),)
+
+
+class DuplicateMember(Base):
+    __tablename__ = "duplicate_members"
+    __table_args__ = (UniqueConstraint("group_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("duplicate_groups.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+
+
+class PairJudgement(Base):
+    """A person's decision that two records are, or are not, the same article; remembered so
+    later imports never ask again. ``record_a`` < ``record_b``."""
+
+    __tablename__ = "pair_judgements"
+    __table_args__ = (UniqueConstraint("review_id", "record_a", "record_b"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_a: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    record_b: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    verdict: Mapped[str] = mapped_column(String(10))  # "same" or "distinct"
+    decided_by: Mapped[str] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DuplicateSuggestion(Base):
+    """A pair the last dedup run was unsure of, waiting for a person."""
+
+    __tablename__ = "duplicate_suggestions"
+    __table_args__ = (UniqueConstraint("review_id", "record_a", "record_b"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_a: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    record_b: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[list] = mapped_column(JSON)
+
+
+class ConflictResolution(Base):
+    """How a conflict at a stage was settled, by an arbiter or by recorded consensus."""
+
+    __tablename__ = "resolutions"
+    __table_args__ = (UniqueConstraint("review_id", "stage", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    verdict: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    resolver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FullText(Base):
+    """A record's full text: retrieved (a stored file and its extracted text) or recorded as not
+    retrievable, which PRISMA counts."""
+
+    __tablename__ = "full_texts"
+    __table_args__ = (UniqueConstraint("review_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(20))  # "retrieved" or "not_retrieved"
+    file_name: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    media_type: Mapped[str] = mapped_column(String(100), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IdempotencyKey(Base):
+    """The first answer to a form token or Idempotency-Key, replayed for a repeat."""
+
+    __tablename__ = "idempotency_keys"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    response: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from sysreview.services.accounts import LoginThrottle
 from sysreview.store.engine import Store
-from sysreview.web import api, errors, pages
+from sysreview.web import api, duplicates, errors, fulltexts, pages, screening
 from sysreview.web.security import BodySizeLimit, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -36,6 +36,9 @@ def create_app(store: Store) -> FastAPI:
     app.add_middleware(BodySizeLimit)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages.router)
+    app.include_router(duplicates.router)
+    app.include_router(fulltexts.router)
+    app.include_router(screening.router)
     app.include_router(api.router)
     errors.install(app)
     return app

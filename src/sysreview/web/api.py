@@ -36,7 +36,14 @@ class SourceCount(BaseModel):
 
 class RecordCounts(BaseModel):
     total: int
+    unique: int
     by_source: list[SourceCount]
+
+
+class DuplicateCounts(BaseModel):
+    groups: int
+    removed: int
+    pairs_to_review: int
 
 
 class StageCounts(BaseModel):
@@ -44,11 +51,12 @@ class StageCounts(BaseModel):
     label: str
     reviewers_required: int
     records: int
-    screened: int
-    in_progress: int
+    screened: int | None
+    in_progress: int | None
     included: int
     excluded: int
-    conflicts: int
+    conflicts: int | None
+    not_retrieved: int
 
 
 class TeamMember(BaseModel):
@@ -61,6 +69,7 @@ class ReviewStatus(BaseModel):
     review: str
     title: str
     records: RecordCounts
+    duplicates: DuplicateCounts
     stages: list[StageCounts]
     team: list[TeamMember]
 

@@ -19,7 +19,7 @@ LOGIN_CSRF_COOKIE = "sysreview_login_csrf"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'self'; form-action 'self'"
 )
 # The API docs page loads its script from a CDN, which this policy (rightly) blocks; the
 # OpenAPI document itself is served as JSON.
@@ -84,7 +84,7 @@ class SecurityHeaders(BaseHTTPMiddleware):
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
         response.headers.setdefault("Cache-Control", "no-store")
         return response
 

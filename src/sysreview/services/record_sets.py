@@ -1,0 +1,57 @@
+"""Which records a stage sees: one per article once duplicates are merged.
+
+A duplicate group is screened through its lowest record id; its other members stay stored (for
+provenance and per-database counts) but are not screened again.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sysreview.services.reviews import ReviewContext
+from sysreview.store.models import DuplicateGroup, DuplicateMember, StoredRecord
+
+
+def active_group_members(session: Session, review: ReviewContext) -> dict[int, list[int]]:
+    """Active group id → its member record ids, ascending."""
+    rows = session.execute(
+        select(DuplicateMember.group_id, DuplicateMember.record_id)
+        .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
+        .where(DuplicateGroup.review_id == review.id, DuplicateGroup.active)
+        .order_by(DuplicateMember.record_id)
+    )
+    groups: dict[int, list[int]] = {}
+    for group_id, record_id in rows:
+        groups.setdefault(group_id, []).append(record_id)
+    return groups
+
+
+def unique_record_ids(session: Session, review: ReviewContext) -> list[int]:
+    """One id per article: records in no active group, and the lowest id of each group. Later
+    stages screen these, so a group is screened once."""
+    all_ids = session.scalars(
+        select(StoredRecord.id).where(StoredRecord.review_id == review.id)
+    ).all()
+    hidden: set[int] = set()
+    for members in active_group_members(session, review).values():
+        hidden.update(members[1:])
+    return [i for i in all_ids if i not in hidden]
+
+
+def is_merged_away(session: Session, review: ReviewContext, record_id: int) -> bool:
+    """Whether the record is a non-representative member of an active group (the group is
+    screened through its lowest record id)."""
+    group_ids = select(DuplicateMember.group_id).where(DuplicateMember.record_id == record_id)
+    lowest = session.scalar(
+        select(DuplicateMember.record_id)
+        .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
+        .where(
+            DuplicateGroup.review_id == review.id,
+            DuplicateGroup.active,
+            DuplicateMember.group_id.in_(group_ids),
+        )
+        .order_by(DuplicateMember.record_id)
+        .limit(1)
+    )
+    return lowest is not None and lowest != record_id
