@@ -11,7 +11,6 @@ from sysreview.appraisal import Answer, Checklist, score
 DEMO_COPY = (
     Path(__file__).parents[2] / "src" / "sysreview" / "demo" / "data" / "appraisal-answers.csv"
 )
-SHARED_COPY = Path(__file__).parents[3] / "shared" / "reference" / "appraisal-answers.csv"
 
 JBI = "jbi-cross-sectional-modified"
 CASP = "casp-qualitative-rated"
@@ -55,8 +54,3 @@ def test_the_mixed_methods_study_is_appraised_with_both_tools(
 ) -> None:
     assert "Obura et al. 2011" in reference_answers[JBI]
     assert "Obura et al. 2011" in reference_answers[CASP]
-
-
-@pytest.mark.skipif(not SHARED_COPY.exists(), reason="shared/ is not beside this checkout")
-def test_the_demo_copy_of_the_answers_is_the_shared_transcription() -> None:
-    assert DEMO_COPY.read_bytes() == SHARED_COPY.read_bytes()

@@ -158,3 +158,27 @@ def test_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = run(*command, "--help")
     assert result.returncode == 0
     assert "Example:" in result.stdout
+
+
+def test_a_wrong_option_is_a_usage_error_not_a_traceback(tmp_path: Path) -> None:
+    result = run("status", "--bogus")
+    assert result.returncode == 2
+    assert "No such option: --bogus" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_audit_verify_exits_non_zero_on_a_tampered_trail(tmp_path: Path) -> None:
+    """Tampering with the SQLite file directly (PostgreSQL's case is in tests/store)."""
+    import sqlite3
+
+    from sysreview.demo import build_demo
+
+    demo = build_demo(tmp_path / "d", with_decisions=False)
+    connection = sqlite3.connect(demo.review.folder / "sysreview.db")
+    connection.execute("DROP TRIGGER audit_log_no_update")
+    connection.execute("UPDATE audit_log SET actor = 'mallory' WHERE id = 2")
+    connection.commit()
+    connection.close()
+    result = run("audit", "verify", "-r", str(demo.review.folder))
+    assert result.returncode == 1
+    assert "audit entry 2" in result.stderr

@@ -31,6 +31,7 @@ EXPECTED: dict[str, tuple[bool, ...]] = {
     "conflict.resolve":  (Y,   Y,      N,       N,     N),
     "audit.view":        (Y,   Y,      N,       N,     N),
     "review.manage":     (Y,   N,      N,       N,     N),
+    "prisma.enter":      (Y,   N,      N,       N,     N),
 }  # fmt: skip
 
 

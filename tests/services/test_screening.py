@@ -183,3 +183,30 @@ def test_two_reviewers_racing_for_the_last_slot_leave_a_consistent_record(
     with demo.store.read() as session:
         assert session.scalar(select(func.count()).select_from(Decision)) == 2
     assert verify_audit(demo.store) is None
+
+
+def test_a_merged_duplicate_is_screened_once_through_its_group(demo: DemoReview) -> None:
+    from pathlib import Path
+
+    from sysreview.services.dedup import active_groups, run_dedup
+    from sysreview.services.imports import SearchDetails, import_file
+
+    fixtures = Path(__file__).parents[1] / "fixtures" / "duplicates"
+    for name in ("medline.ris", "embase.ris"):
+        import_file(
+            demo.store,
+            demo.review,
+            "hp",
+            (fixtures / name).read_bytes(),
+            file_name=name,
+            search=SearchDetails(name),
+        )
+    run_dedup(demo.store, demo.review, "hp")
+    hidden = {m for g in active_groups(demo.store, demo.review, "hp") for m in g["members"][1:]}
+    assert hidden
+    offered, after = [], None
+    while (view := screening.next_record(demo.store, demo.review, "ln", TA, after)) is not None:
+        offered.append(view.id)
+        after = view.id
+    assert not hidden & set(offered)
+    assert len(offered) == review_status(demo.store, demo.review, "hp")["records"]["unique"]

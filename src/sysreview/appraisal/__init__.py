@@ -45,6 +45,7 @@ from sysreview.appraisal.tables import (
     JudgementTable,
     appraisal_table,
     judgement_table,
+    parse_answers_csv,
     read_answers_csv,
     read_tool_names,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "overall_judgement",
     "parse_checklist",
     "quality_issues",
+    "parse_answers_csv",
     "read_answers_csv",
     "read_tool_names",
     "rob2_domain_judgement",

@@ -9,6 +9,7 @@ row (study, tool, item, answer, quote, page), checking every row before returnin
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,50 +124,61 @@ def read_answers_csv(
     *,
     reviewer: str | None = None,
 ) -> dict[str, dict[str, list[Answer]]]:
+    """:func:`parse_answers_csv` of a file."""
+    text = Path(path).read_text(encoding="utf-8-sig")
+    return parse_answers_csv(text, str(path), checklists, tool_names, reviewer=reviewer)
+
+
+def parse_answers_csv(
+    text: str,
+    name: str,
+    checklists: Mapping[str, Checklist],
+    tool_names: Mapping[str, str] | None = None,
+    *,
+    reviewer: str | None = None,
+) -> dict[str, dict[str, list[Answer]]]:
     """Answers by checklist id, then by study, in file order; every row checked first.
 
     ``tool`` is a checklist id or a name that ``tool_names`` maps to one; ``item`` is an item
     id or its number. With ``reviewer``, only that reviewer's rows are read (e.g. "consensus").
     """
-    name = str(path)
     found: dict[str, dict[str, list[Answer]]] = {}
     first_line: dict[tuple[str, str], int] = {}
     seen: dict[tuple[str, str, str], int] = {}
-    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns = [c.strip().lower() for c in reader.fieldnames or []]
-        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-        if missing:
-            raise AnswersFileError(f"missing column(s): {', '.join(missing)}", file=name, line=1)
-        reader.fieldnames = columns
-        line = 1
-        for row in reader:
-            start, line = line + 1, reader.line_num
-            cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
-            if reviewer is not None and cells.get("reviewer", "") != reviewer:
-                continue
-            checklist, item = _locate(cells, checklists, tool_names or {}, name, start)
-            option = item.option(cells["answer"])
-            if option is None:
-                allowed = ", ".join(o.value for o in item.options)
-                raise AnswersFileError(
-                    f"'{cells['answer']}' is not an allowed answer to item {item.number} "
-                    f"({item.short}) of {checklist.name}; allowed: {allowed}",
-                    file=name,
-                    line=start,
-                )
-            key = (checklist.id, cells["study"], item.id)
-            if key in seen:
-                raise AnswersFileError(
-                    f"a second answer to item {item.number} for {cells['study']} "
-                    f"(the first is on line {seen[key]})",
-                    file=name,
-                    line=start,
-                )
-            seen[key] = start
-            first_line.setdefault((checklist.id, cells["study"]), start)
-            answer = Answer(item.id, option.value, cells.get("quote", ""), cells.get("page", ""))
-            found.setdefault(checklist.id, {}).setdefault(cells["study"], []).append(answer)
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    columns = [c.strip().lower() for c in reader.fieldnames or []]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        raise AnswersFileError(f"missing column(s): {', '.join(missing)}", file=name, line=1)
+    reader.fieldnames = columns
+    line = 1
+    for row in reader:
+        start, line = line + 1, reader.line_num
+        cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if reviewer is not None and cells.get("reviewer", "") != reviewer:
+            continue
+        checklist, item = _locate(cells, checklists, tool_names or {}, name, start)
+        option = item.option(cells["answer"])
+        if option is None:
+            allowed = ", ".join(o.value for o in item.options)
+            raise AnswersFileError(
+                f"'{cells['answer']}' is not an allowed answer to item {item.number} "
+                f"({item.short}) of {checklist.name}; allowed: {allowed}",
+                file=name,
+                line=start,
+            )
+        key = (checklist.id, cells["study"], item.id)
+        if key in seen:
+            raise AnswersFileError(
+                f"a second answer to item {item.number} for {cells['study']} "
+                f"(the first is on line {seen[key]})",
+                file=name,
+                line=start,
+            )
+        seen[key] = start
+        first_line.setdefault((checklist.id, cells["study"]), start)
+        answer = Answer(item.id, option.value, cells.get("quote", ""), cells.get("page", ""))
+        found.setdefault(checklist.id, {}).setdefault(cells["study"], []).append(answer)
     _check_complete(found, checklists, first_line, name)
     return found
 

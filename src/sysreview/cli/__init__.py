@@ -10,7 +10,19 @@ import sys
 
 import typer
 
-from sysreview.cli import audit, db, dedup, records, review, screening, serve, user
+from sysreview.cli import (
+    appraisal,
+    audit,
+    backup,
+    db,
+    dedup,
+    prisma,
+    records,
+    review,
+    screening,
+    serve,
+    user,
+)
 from sysreview.errors import SysreviewError
 
 app = typer.Typer(
@@ -23,17 +35,20 @@ app = typer.Typer(
 review.register(app)
 records.register(app)
 dedup.register(app)
+backup.register(app)
 screening.register(app)
 serve.register(app)
 app.add_typer(db.app, name="db")
 app.add_typer(user.app, name="user")
 app.add_typer(audit.app, name="audit")
+app.add_typer(appraisal.app, name="appraisal")
+app.add_typer(prisma.app, name="prisma")
 
 
 def main() -> None:
     """Entry point: run the app, turning our errors into a clear line and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except SysreviewError as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -42,10 +57,11 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        # Usage errors come from the click that Typer bundles; they know how to show themselves.
+        exit_code = getattr(exc, "exit_code", None)
+        if hasattr(exc, "show") and isinstance(exit_code, int):
             exc.show()
-            sys.exit(exc.exit_code)
+            sys.exit(exit_code)
         raise
+    sys.exit(code if isinstance(code, int) else 0)

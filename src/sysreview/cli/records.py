@@ -39,6 +39,13 @@ def import_files(
     files: Annotated[list[Path], typer.Argument(help="Export files from the databases.")],
     source: Annotated[str, typer.Option(help="Database searched, e.g. MEDLINE.")],
     platform: Annotated[str, typer.Option(help="Interface, e.g. Ovid or EBSCOhost.")] = "",
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="database, register, or another method: citation, website, "
+            "organisation (PRISMA's right-hand column)."
+        ),
+    ] = "database",
     searched_on: Annotated[str, typer.Option(help="Date of the search, YYYY-MM-DD.")] = "",
     query_file: Annotated[
         Path | None, typer.Option(help="Text file holding the search as run.")
@@ -64,7 +71,7 @@ def import_files(
     """
     store, review, who = open_for_command(review_dir, db, as_user)
     query = query_file.read_text(encoding="utf-8") if query_file else ""
-    search = SearchDetails(source, platform, searched_on, query)
+    search = SearchDetails(source, platform, searched_on, query, kind)
     mapping = parse_column_map(column_map or [])
     for path in files:
         data = _read(path)

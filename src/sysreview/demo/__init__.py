@@ -3,23 +3,30 @@ through the same services a team uses, never by writing rows directly."""
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 
+from sysreview.appraisal import read_tool_names
 from sysreview.protocol import Criteria, Member, Protocol, Stage
 from sysreview.services.accounts import set_password
+from sysreview.services.appraisal import import_answers
 from sysreview.services.dedup import judge_pair, run_dedup
 from sysreview.services.imports import SearchDetails, import_file
+from sysreview.services.prisma import enter_count
 from sysreview.services.record_sets import unique_record_ids
 from sysreview.services.reviews import ReviewContext, init_review
 from sysreview.services.screening import decide
+from sysreview.services.studies import create_study
 from sysreview.store.engine import Store
 from sysreview.store.models import StoredRecord
 
 DATA = Path(__file__).parent / "data"
 INCLUDED_REPORTS = "included_reports.ris"
+APPRAISAL_ANSWERS = "appraisal-answers.csv"
+APPRAISAL_TOOLS = "appraisal-tools.csv"
 INCLUDED_REPORTS_SOURCE = "Reference review: included reports"
 SCREENING_REVIEWERS = ("ln", "dll")
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed to every demo user on purpose
@@ -92,6 +99,9 @@ def build_demo(
     deduplicate(store, review, owner)
     if with_decisions:
         screen_included_reports(store, review)
+        group_reports_into_studies(store, review, owner)
+        enter_reported_counts(store, review, owner)
+        appraise(store, review, owner)
     return DemoReview(store=store, review=review, logins=logins)
 
 
@@ -107,6 +117,65 @@ def deduplicate(store: Store, review: ReviewContext, actor: str) -> None:
     if len(chakravarti) == 2:
         judge_pair(store, review, actor, chakravarti[0], chakravarti[1], "distinct")
     run_dedup(store, review, actor)
+
+
+def group_reports_into_studies(store: Store, review: ReviewContext, actor: str) -> None:
+    """The 9 studies of the 10 reports, labelled as the paper's Tables 2-3 cite them; a
+    report belongs to the study whose first author it shares (Chakravarti has two)."""
+    labels = sorted({row["study"] for row in _appraisal_rows()})
+    with store.read() as session:
+        rows = session.execute(
+            select(StoredRecord.id, StoredRecord.data).where(StoredRecord.review_id == review.id)
+        ).all()
+    for label in labels:
+        surname = label.split()[0]
+        reports = [rid for rid, data in rows if data["authors"][:1] == [surname]]
+        create_study(store, review, actor, label, sorted(reports))
+
+
+def enter_reported_counts(store: Store, review: ReviewContext, actor: str) -> None:
+    """The PRISMA counts the paper reports but the demo cannot compute, entered by hand so the
+    diagram marks them. The demo holds only the 10 included reports: the paper's 372 records
+    screened and the 362 excluded among them are entered, and the identification counts the one
+    import would give (10 records, no duplicates) are entered as not reported, since the paper
+    lists neither the records per database nor the duplicates removed."""
+    not_listed = (
+        "The paper lists neither the records identified per database nor the duplicates "
+        "removed; the demo's one import holds only the 10 included reports."
+    )
+    for key in ("database_results", "database_specific_results", "duplicates"):
+        enter_count(store, review, actor, key, None, not_listed)
+    enter_count(
+        store,
+        review,
+        actor,
+        "records_screened",
+        372,
+        'The paper: "identified 372 unique studies" once duplicates were removed.',
+    )
+    enter_count(
+        store,
+        review,
+        actor,
+        "records_excluded",
+        362,
+        "The demo holds only the 10 included reports, so the other 362 are entered as excluded "
+        "without a split between title/abstract and full-text screening, which the paper's "
+        "text does not give.",
+    )
+
+
+def appraise(store: Store, review: ReviewContext, actor: str) -> None:
+    """The consensus answers of the paper's Tables 2 (modified JBI) and 3 (CASP), through the
+    same import as `sysreview appraisal import`."""
+    names = read_tool_names(DATA / APPRAISAL_TOOLS)
+    data = (DATA / APPRAISAL_ANSWERS).read_bytes()
+    import_answers(store, review, actor, data, APPRAISAL_ANSWERS, names)
+
+
+def _appraisal_rows() -> list[dict[str, str]]:
+    with (DATA / APPRAISAL_ANSWERS).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def screen_included_reports(store: Store, review: ReviewContext) -> None:

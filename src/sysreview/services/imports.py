@@ -28,6 +28,8 @@ from sysreview.store.engine import Store
 from sysreview.store.models import SearchEvent, StoredRecord, User
 
 BATCH_SIZE = 2000
+#: PRISMA 2020's sources: databases and registers (left column) and other methods (right).
+SEARCH_KINDS = ("database", "register", "citation", "website", "organisation")
 MAX_IMPORT_BYTES = 1024 * 1024 * 1024
 
 
@@ -39,10 +41,13 @@ class SearchDetails:
     platform: str = ""
     searched_on: str = ""
     query: str = ""
+    kind: str = "database"
 
     def checked(self) -> SearchDetails:
         if not self.source.strip():
             raise InvalidInput("name the database the file came from (--source, e.g. MEDLINE)")
+        if self.kind not in SEARCH_KINDS:
+            raise InvalidInput(f"a search is one of {', '.join(SEARCH_KINDS)}, not {self.kind!r}")
         if self.searched_on:
             try:
                 date.fromisoformat(self.searched_on)
@@ -51,7 +56,7 @@ class SearchDetails:
                     f"search date {self.searched_on!r} is not a date like 2017-11-01"
                 ) from None
         return SearchDetails(
-            self.source.strip(), self.platform.strip(), self.searched_on, self.query
+            self.source.strip(), self.platform.strip(), self.searched_on, self.query, self.kind
         )
 
 
@@ -149,6 +154,7 @@ def _new_event(
     event = SearchEvent(
         review_id=review.id,
         source=search.source,
+        kind=search.kind,
         platform=search.platform,
         searched_on=search.searched_on,
         query=search.query,
@@ -242,6 +248,7 @@ def _strings_without_nul(values: list[str]) -> list[str]:
 def _event_as_dict(event: SearchEvent, summary: ImportSummary) -> dict[str, object]:
     return {
         "source": event.source,
+        "kind": event.kind,
         "platform": event.platform,
         "searched_on": event.searched_on,
         "query": event.query,

@@ -20,6 +20,7 @@ ACTIONS: dict[str, str] = {
     "conflict.resolve": "resolve conflicts between reviewers",
     "audit.view": "read and export the audit trail",
     "review.manage": "change the review's settings and team",
+    "prisma.enter": "enter or clear PRISMA counts by hand",
 }
 
 PERMISSIONS: dict[str, frozenset[str]] = {

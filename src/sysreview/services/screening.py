@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from sysreview.consensus import (
     Judgement,
@@ -41,6 +41,8 @@ from sysreview.store.engine import Store
 from sysreview.store.models import (
     ConflictResolution,
     Decision,
+    DuplicateGroup,
+    DuplicateMember,
     IdempotencyKey,
     StoredRecord,
     User,
@@ -203,6 +205,12 @@ def next_record(
     review.require(actor, "screening.decide")
     stage = review.protocol.stage(stage_name)
     with store.read() as session:
+        if stage.name == review.protocol.stages[0].name and not stage.requires_full_text:
+            found = _next_open_record(session, review, stage, _user_id(session, actor), after)
+            if found is None:
+                return None
+            data = load_stage(session, review, stage.name, found)
+            return _view(session, review, actor, stage, data, found)
         states = stage_states(session, review)[stage.name]
         data = load_stage(session, review, stage.name)
         for record_id, state in states.items():
@@ -212,6 +220,68 @@ def next_record(
             if state in ("unscreened", "in_progress") and not voted:
                 return _view(session, review, actor, stage, data, record_id)
         return None
+
+
+def _next_open_record(
+    session: Session, review: ReviewContext, stage: Stage, user_id: int, after: int | None
+) -> int | None:
+    """The first record of the first stage still open to this reviewer, by one query rather
+    than a pass over the review (the screening page asks this after every decision)."""
+    found: int | None = session.scalar(_open_records(review, stage, user_id, after).limit(1))
+    return found
+
+
+def _merged_away(record_id: Any) -> Any:
+    """SQL: the record is in an active duplicate group with a lower record id (the group is
+    screened through that one)."""
+    member, other = aliased(DuplicateMember), aliased(DuplicateMember)
+    return exists().where(
+        member.record_id == record_id,
+        other.group_id == member.group_id,
+        other.record_id < record_id,
+        DuplicateGroup.id == member.group_id,
+        DuplicateGroup.active,
+    )
+
+
+def _open_records(review: ReviewContext, stage: Stage, user_id: int, after: int | None) -> Any:
+    """Records of the first stage open to a reviewer: not merged away as a duplicate, fewer
+    decisions than the stage needs, none of them this reviewer's, and not resolved."""
+    record = StoredRecord.__table__
+    decided = (
+        select(func.count())
+        .where(
+            Decision.review_id == review.id,
+            Decision.stage == stage.name,
+            Decision.record_id == record.c.id,
+        )
+        .scalar_subquery()
+    )
+    mine = exists().where(
+        Decision.review_id == review.id,
+        Decision.stage == stage.name,
+        Decision.record_id == record.c.id,
+        Decision.reviewer_id == user_id,
+    )
+    resolved = exists().where(
+        ConflictResolution.review_id == review.id,
+        ConflictResolution.stage == stage.name,
+        ConflictResolution.record_id == record.c.id,
+    )
+    query = (
+        select(record.c.id)
+        .where(
+            record.c.review_id == review.id,
+            decided < stage.reviewers,
+            ~mine,
+            ~resolved,
+            ~_merged_away(record.c.id),
+        )
+        .order_by(record.c.id)
+    )
+    if after is not None:
+        query = query.where(record.c.id > after)
+    return query
 
 
 def decide(
@@ -489,6 +559,8 @@ def reviewer_progress(
     review.require(actor, "records.view")
     stage = review.protocol.stage(stage_name)
     with store.read() as session:
+        if stage.name == review.protocol.stages[0].name and not stage.requires_full_text:
+            return _first_stage_progress(session, review, stage, actor)
         states = stage_states(session, review)[stage.name]
         data = load_stage(session, review, stage.name)
     mine = sum(1 for r in states if any(j.reviewer == actor for j in data.judgements.get(r, [])))
@@ -499,6 +571,30 @@ def reviewer_progress(
         and not any(j.reviewer == actor for j in data.judgements.get(r, []))
     )
     return {"records": len(states), "decided": mine, "left": open_to_me}
+
+
+def _first_stage_progress(
+    session: Session, review: ReviewContext, stage: Stage, actor: str
+) -> dict[str, int]:
+    """:func:`reviewer_progress` for the first stage by counting queries, not a pass over the
+    review: it is shown on every screening page."""
+    user_id = _user_id(session, actor)
+    records = session.scalar(
+        select(func.count()).where(
+            StoredRecord.review_id == review.id, ~_merged_away(StoredRecord.id)
+        )
+    )
+    decided = session.scalar(
+        select(func.count()).where(
+            Decision.review_id == review.id,
+            Decision.stage == stage.name,
+            Decision.reviewer_id == user_id,
+        )
+    )
+    left = session.scalar(
+        select(func.count()).select_from(_open_records(review, stage, user_id, None).subquery())
+    )
+    return {"records": records or 0, "decided": decided or 0, "left": left or 0}
 
 
 # ------------------------------------------------------------------------------------ helpers

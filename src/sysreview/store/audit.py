@@ -52,6 +52,14 @@ def entry_digest(entry: AuditEntry) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _fitted(entity_id: str, width: int = 64) -> str:
+    """An id that fits the column: a long one keeps its start and a hash of the whole."""
+    if len(entity_id) <= width:
+        return entity_id
+    digest = hashlib.sha256(entity_id.encode("utf-8")).hexdigest()[:12]
+    return f"{entity_id[: width - 13]}~{digest}"
+
+
 def record_change(
     session: Session,
     *,
@@ -74,7 +82,7 @@ def record_change(
         actor=actor,
         action=action,
         entity=entity,
-        entity_id=str(entity_id),
+        entity_id=_fitted(str(entity_id)),
         old_value=_as_json(old),
         new_value=_as_json(new),
         reason=reason,

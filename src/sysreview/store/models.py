@@ -73,6 +73,7 @@ class SearchEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
     source: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="database")
     platform: Mapped[str] = mapped_column(String(200), default="")
     searched_on: Mapped[str] = mapped_column(String(10), default="")
     query: Mapped[str] = mapped_column(Text, default="")
@@ -269,3 +270,60 @@ class IdempotencyKey(Base):
     request_sha256: Mapped[str] = mapped_column(String(64))
     response: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Study(Base):
+    """A study, which one or more reports (records) describe; extraction and appraisal are per
+    study, citing its reports."""
+
+    __tablename__ = "studies"
+    __table_args__ = (UniqueConstraint("review_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StudyReport(Base):
+    __tablename__ = "study_reports"
+    __table_args__ = (UniqueConstraint("record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+
+
+class AppraisalAnswer(Base):
+    """One appraiser's answer to one checklist item for one study (``reviewer`` may be the
+    word ``consensus`` for the agreed answer)."""
+
+    __tablename__ = "appraisal_answers"
+    __table_args__ = (UniqueConstraint("review_id", "study_id", "tool", "item", "reviewer"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
+    tool: Mapped[str] = mapped_column(String(100))
+    item: Mapped[str] = mapped_column(String(100))
+    reviewer: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(String(50))
+    quote: Mapped[str] = mapped_column(Text, default="")
+    page: Mapped[str] = mapped_column(String(50), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class EnteredCount(Base):
+    """A PRISMA count entered by hand (a review carried in from another tool, or the demo's
+    372 records); reports mark it as entered, never mixing it with computed ones."""
+
+    __tablename__ = "entered_counts"
+    __table_args__ = (UniqueConstraint("review_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    value: Mapped[dict] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    entered_by: Mapped[str] = mapped_column(String(64))
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

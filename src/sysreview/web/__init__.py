@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from sysreview.services.accounts import LoginThrottle
 from sysreview.store.engine import Store
-from sysreview.web import api, duplicates, errors, fulltexts, pages, screening
+from sysreview.web import api, duplicates, errors, fulltexts, pages, prisma, screening
 from sysreview.web.security import BodySizeLimit, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -39,6 +39,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(duplicates.router)
     app.include_router(fulltexts.router)
     app.include_router(screening.router)
+    app.include_router(prisma.router)
     app.include_router(api.router)
     errors.install(app)
     return app

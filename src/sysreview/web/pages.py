@@ -131,6 +131,7 @@ def import_upload(
     csrf_token: Annotated[str, Form(max_length=100)],
     source: Annotated[str, Form(max_length=200)],
     platform: Annotated[str, Form(max_length=200)] = "",
+    kind: Annotated[str, Form(max_length=20)] = "database",
     searched_on: Annotated[str, Form(max_length=10)] = "",
     query: Annotated[str, Form(max_length=100_000)] = "",
     skip_bad: Annotated[bool, Form()] = False,
@@ -139,7 +140,7 @@ def import_upload(
     check_csrf(user, csrf_token)
     store = _store(request)
     review = review_by_slug(store, slug, user.username)
-    search = SearchDetails(source, platform, searched_on, query)
+    search = SearchDetails(source, platform, searched_on, query, kind)
     outcome = import_uploads(
         store, review, user.username, files, search, skip_bad=skip_bad, again=again
     )
