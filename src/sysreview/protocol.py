@@ -78,6 +78,33 @@ class Stage(_Strict):
         return value
 
 
+class ExtractionField(_Strict):
+    """One field of the extraction form; ``choice``/``multi`` take ``options``."""
+
+    id: str
+    label: str
+    type: Literal["text", "number", "date", "choice", "multi", "yesno"] = "text"
+    options: list[str] = Field(default_factory=list)
+    help: str = ""
+    required: bool = False
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_an_identifier(cls, value: str) -> str:
+        if not NAME_PATTERN.match(value):
+            raise ValueError("a field id is lower-case letters, digits, '_', '-' or '.'")
+        return value
+
+
+class Extraction(_Strict):
+    """The extraction form and its workflow: one extractor whose values ``verifiers`` accept
+    or correct field by field (``verify``), or two independent extractors (``dual``)."""
+
+    workflow: Literal["verify", "dual"] = "verify"
+    verifiers: int = Field(default=1, ge=0, le=5)
+    fields: list[ExtractionField] = Field(default_factory=list)
+
+
 class Member(_Strict):
     user: str
     name: str = ""
@@ -100,6 +127,7 @@ class Protocol(_Strict):
     criteria: Criteria = Field(default_factory=Criteria)
     highlights: Highlights = Field(default_factory=Highlights)
     stages: list[Stage] = Field(min_length=1)
+    extraction: Extraction = Field(default_factory=Extraction)
     team: list[Member] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -108,6 +136,7 @@ class Protocol(_Strict):
             raise ValueError(f"this sysreview reads protocol version {SCHEMA_VERSION}")
         _no_repeats([s.name for s in self.stages], "stage")
         _no_repeats([m.user for m in self.team], "team member")
+        _no_repeats([f.id for f in self.extraction.fields], "extraction field")
         if not any(m.role == "owner" for m in self.team):
             raise ValueError("the team needs at least one member with role 'owner'")
         return self
@@ -227,6 +256,10 @@ _COMMENTS = {
         "# needs; `blind` hides their votes from each other until a record is settled; `maybe`\n"
         "# is `conflict` (goes to the arbiter) or `include` (passes on); `exclusion_reasons` are\n"
         "# the reasons reviewers pick from when they exclude (required when listed)."
+    ),
+    "extraction": (
+        "# The data extraction form (fields: text, number, date, choice, multi, yesno) and its\n"
+        "# workflow: `verify` (one extractor, `verifiers` accept or correct each field) or `dual`."
     ),
     "team": (
         "# Team and roles: owner (manages the review), reviewer (screens, extracts, appraises),\n"

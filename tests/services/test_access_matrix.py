@@ -28,6 +28,7 @@ EXPECTED: dict[str, tuple[bool, ...]] = {
     "duplicates.run":    (Y,   N,      N,       N,     N),
     "duplicates.judge":  (Y,   Y,      Y,       N,     N),
     "screening.decide":  (Y,   Y,      Y,       N,     N),
+    "extraction.edit":   (Y,   Y,      Y,       N,     N),
     "conflict.resolve":  (Y,   Y,      N,       N,     N),
     "audit.view":        (Y,   Y,      N,       N,     N),
     "review.manage":     (Y,   N,      N,       N,     N),

@@ -16,6 +16,7 @@ from sysreview.cli import (
     backup,
     db,
     dedup,
+    extraction,
     prisma,
     records,
     review,
@@ -42,6 +43,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(user.app, name="user")
 app.add_typer(audit.app, name="audit")
 app.add_typer(appraisal.app, name="appraisal")
+app.add_typer(extraction.app, name="extraction")
 app.add_typer(prisma.app, name="prisma")
 
 

@@ -10,22 +10,24 @@ from pathlib import Path
 from sqlalchemy import select
 
 from sysreview.appraisal import read_tool_names
-from sysreview.protocol import Criteria, Member, Protocol, Stage
+from sysreview.protocol import Criteria, Extraction, ExtractionField, Member, Protocol, Stage
 from sysreview.services.accounts import set_password
 from sysreview.services.appraisal import import_answers
 from sysreview.services.dedup import judge_pair, run_dedup
+from sysreview.services.extraction import extract, verify
 from sysreview.services.imports import SearchDetails, import_file
 from sysreview.services.prisma import enter_count
 from sysreview.services.record_sets import unique_record_ids
 from sysreview.services.reviews import ReviewContext, init_review
 from sysreview.services.screening import decide
-from sysreview.services.studies import create_study
+from sysreview.services.studies import create_study, studies_of
 from sysreview.store.engine import Store
 from sysreview.store.models import StoredRecord
 
 DATA = Path(__file__).parent / "data"
 INCLUDED_REPORTS = "included_reports.ris"
 APPRAISAL_ANSWERS = "appraisal-answers.csv"
+INCLUDED_STUDIES = "included_studies.csv"
 APPRAISAL_TOOLS = "appraisal-tools.csv"
 INCLUDED_REPORTS_SOURCE = "Reference review: included reports"
 SCREENING_REVIEWERS = ("ln", "dll")
@@ -67,6 +69,26 @@ def demo_protocol() -> Protocol:
                 requires_full_text=True,
             ),
         ],
+        extraction=Extraction(
+            workflow="verify",
+            verifiers=2,
+            fields=[
+                ExtractionField(id="authors", label="Authors", required=True),
+                ExtractionField(id="year", label="Year", type="number"),
+                ExtractionField(id="country", label="Country"),
+                ExtractionField(
+                    id="design",
+                    label="Design",
+                    type="choice",
+                    options=["Quantitative", "Qualitative", "Mixed methods"],
+                ),
+                ExtractionField(id="objective", label="Objective"),
+                ExtractionField(id="participants", label="Participants"),
+                ExtractionField(id="control", label="Control"),
+                ExtractionField(id="programme", label="Programme elements"),
+                ExtractionField(id="outcomes", label="Outcomes"),
+            ],
+        ),
         team=[
             Member(user="hp", name="HP (reviewer, extractor)", role="owner"),
             Member(user="ln", name="LN (reviewer, verifier)", role="reviewer"),
@@ -102,6 +124,7 @@ def build_demo(
         group_reports_into_studies(store, review, owner)
         enter_reported_counts(store, review, owner)
         appraise(store, review, owner)
+        extract_study_data(store, review)
     return DemoReview(store=store, review=review, logins=logins)
 
 
@@ -171,6 +194,34 @@ def appraise(store: Store, review: ReviewContext, actor: str) -> None:
     names = read_tool_names(DATA / APPRAISAL_TOOLS)
     data = (DATA / APPRAISAL_ANSWERS).read_bytes()
     import_answers(store, review, actor, data, APPRAISAL_ANSWERS, names)
+
+
+EXTRACTOR, VERIFIERS = "hp", ("dll", "ln")
+TABLE_ONE_COLUMNS = {
+    "year": "year",
+    "country": "country",
+    "design": "design",
+    "objective": "objective",
+    "participants": "participants",
+    "control": "control",
+    "programme": "program_features",
+    "outcomes": "outcomes",
+}
+
+
+def extract_study_data(store: Store, review: ReviewContext) -> None:
+    """Table 1 of the paper, entered as its team worked: one extractor (HP), and two
+    verifiers (DLL, LN) who check every field (the paper reports no corrections)."""
+    with (DATA / INCLUDED_STUDIES).open(encoding="utf-8", newline="") as handle:
+        reports = list(csv.DictReader(handle))
+    for study in studies_of(store, review, EXTRACTOR):
+        rows = [r for r in reports if study.label.startswith(r["first_author"])]
+        values = {"authors": "; ".join(r["report_label"] for r in rows)}
+        values |= {field: rows[0][column] for field, column in TABLE_ONE_COLUMNS.items()}
+        for field, value in values.items():
+            extract(store, review, EXTRACTOR, study.label, field, value)
+            for verifier in VERIFIERS:
+                verify(store, review, verifier, study.label, field)
 
 
 def _appraisal_rows() -> list[dict[str, str]]:

@@ -17,6 +17,7 @@ ACTIONS: dict[str, str] = {
     "duplicates.run": "run de-duplication",
     "duplicates.judge": "decide whether two records are duplicates, or undo a merge",
     "screening.decide": "record a screening decision",
+    "extraction.edit": "extract study data, or verify what another extracted",
     "conflict.resolve": "resolve conflicts between reviewers",
     "audit.view": "read and export the audit trail",
     "review.manage": "change the review's settings and team",
@@ -33,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "records.export",
             "duplicates.judge",
             "screening.decide",
+            "extraction.edit",
             "conflict.resolve",
             "audit.view",
         }
@@ -45,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "records.export",
             "duplicates.judge",
             "screening.decide",
+            "extraction.edit",
         }
     ),
     "viewer": frozenset({"review.view", "review.status", "records.view"}),

@@ -327,3 +327,20 @@ class EnteredCount(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     entered_by: Mapped[str] = mapped_column(String(64))
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ExtractionValue(Base):
+    """One person's value for one field of one study: ``extracted`` by the extractor, or a
+    verifier's ``verified`` (accepted as is) or ``corrected`` value."""
+
+    __tablename__ = "extraction_values"
+    __table_args__ = (UniqueConstraint("review_id", "study_id", "field", "author"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(64))
+    author: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))
+    value: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
