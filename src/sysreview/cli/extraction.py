@@ -12,8 +12,9 @@ from sysreview.files import write_file_atomically
 from sysreview.reporting.tables import TABLE_FORMATS, table_bytes
 from sysreview.services import extraction
 
-app = typer.Typer(help="Data extraction: values per study, verification, Table 1.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Data extraction: values per study, verification, Table 1.", no_args_is_help=True
+)
 
 
 @app.command("import")
@@ -50,5 +51,7 @@ def table(
     rows = extraction.table_one(store, review, who)
     write_file_atomically(out, table_bytes(rows, fmt, "Characteristics of included studies"))
     status = extraction.verification_status(store, review, who)
-    typer.echo(f"wrote {len(rows) - 1} studies to {out}; {status['verified']} of "
-               f"{status['extracted']} extracted fields verified")
+    typer.echo(
+        f"wrote {len(rows) - 1} studies to {out}; {status['verified']} of "
+        f"{status['extracted']} extracted fields verified"
+    )

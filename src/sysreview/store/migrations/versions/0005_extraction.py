@@ -17,10 +17,12 @@ def upgrade() -> None:
     op.create_table(
         "extraction_values",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("review_id", sa.Integer, sa.ForeignKey("reviews.id", ondelete="CASCADE"),
-                  nullable=False),
-        sa.Column("study_id", sa.Integer, sa.ForeignKey("studies.id", ondelete="CASCADE"),
-                  nullable=False),
+        sa.Column(
+            "review_id", sa.Integer, sa.ForeignKey("reviews.id", ondelete="CASCADE"), nullable=False
+        ),
+        sa.Column(
+            "study_id", sa.Integer, sa.ForeignKey("studies.id", ondelete="CASCADE"), nullable=False
+        ),
         sa.Column("field", sa.String(64), nullable=False),
         sa.Column("author", sa.String(64), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
