@@ -19,6 +19,7 @@ from sysreview.cli import (
     extraction,
     prisma,
     records,
+    report,
     review,
     screening,
     serve,
@@ -37,6 +38,7 @@ review.register(app)
 records.register(app)
 dedup.register(app)
 backup.register(app)
+report.register(app)
 screening.register(app)
 serve.register(app)
 app.add_typer(db.app, name="db")
