@@ -80,3 +80,12 @@ def test_the_openapi_document_lists_the_api(client: TestClient) -> None:
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "/api/reviews/{slug}/status" in paths
     assert "/login" not in paths
+
+
+def test_a_blind_reviewer_sees_dashes_not_hidden_counts(
+    demo: DemoReview, logged_in: Callable[[str], TestClient]
+) -> None:
+    page = logged_in("ln").get(f"/reviews/{demo.review.slug}").text
+    row = page.split('data-stage="title_abstract"')[1].split("</tr>")[0]
+    assert "None" not in row
+    assert row.count("<td>—</td>") == 3
