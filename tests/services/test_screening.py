@@ -210,3 +210,14 @@ def test_a_merged_duplicate_is_screened_once_through_its_group(demo: DemoReview)
         after = view.id
     assert not hidden & set(offered)
     assert len(offered) == review_status(demo.store, demo.review, "hp")["records"]["unique"]
+
+
+def test_progress_counts_what_is_left_for_each_reviewer(demo: DemoReview) -> None:
+    first, second = _first_two(demo)
+    screening.decide(demo.store, demo.review, "ln", TA, first, "include")
+    screening.decide(demo.store, demo.review, "dll", TA, second, "include")
+    screening.decide(demo.store, demo.review, "hp", TA, second, "exclude")  # second is full
+    ln = screening.reviewer_progress(demo.store, demo.review, "ln", TA)
+    dll = screening.reviewer_progress(demo.store, demo.review, "dll", TA)
+    assert ln == {"records": 10, "decided": 1, "left": 8}  # not first (own), not second (full)
+    assert dll == {"records": 10, "decided": 1, "left": 9}  # first still needs one more

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from sysreview.consensus import (
@@ -576,25 +576,40 @@ def reviewer_progress(
 def _first_stage_progress(
     session: Session, review: ReviewContext, stage: Stage, actor: str
 ) -> dict[str, int]:
-    """:func:`reviewer_progress` for the first stage by counting queries, not a pass over the
-    review: it is shown on every screening page."""
+    """:func:`reviewer_progress` for the first stage from aggregates over decisions and
+    duplicate groups, never a pass over the records: it is shown on every screening page."""
     user_id = _user_id(session, actor)
-    records = session.scalar(
-        select(func.count()).where(
-            StoredRecord.review_id == review.id, ~_merged_away(StoredRecord.id)
+    total = session.scalar(select(func.count()).where(StoredRecord.review_id == review.id)) or 0
+    sizes = session.execute(
+        select(func.count())
+        .select_from(DuplicateMember)
+        .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
+        .where(DuplicateGroup.review_id == review.id, DuplicateGroup.active)
+        .group_by(DuplicateGroup.id)
+    ).scalars()
+    records = total - sum(size - 1 for size in sizes)
+    at_stage = (Decision.review_id == review.id, Decision.stage == stage.name)
+    decided = (
+        session.scalar(select(func.count()).where(*at_stage, Decision.reviewer_id == user_id)) or 0
+    )
+    closed = (
+        select(Decision.record_id)
+        .where(*at_stage)
+        .group_by(Decision.record_id)
+        .having(
+            or_(
+                func.count() >= stage.reviewers,
+                func.sum(case((Decision.reviewer_id == user_id, 1), else_=0)) > 0,
+            )
         )
     )
-    decided = session.scalar(
-        select(func.count()).where(
-            Decision.review_id == review.id,
-            Decision.stage == stage.name,
-            Decision.reviewer_id == user_id,
-        )
+    resolved = select(ConflictResolution.record_id).where(
+        ConflictResolution.review_id == review.id, ConflictResolution.stage == stage.name
     )
-    left = session.scalar(
-        select(func.count()).select_from(_open_records(review, stage, user_id, None).subquery())
+    closed_count = (
+        session.scalar(select(func.count()).select_from(union(closed, resolved).subquery())) or 0
     )
-    return {"records": records or 0, "decided": decided or 0, "left": left or 0}
+    return {"records": records, "decided": decided, "left": records - closed_count}
 
 
 # ------------------------------------------------------------------------------------ helpers
