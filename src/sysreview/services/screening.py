@@ -44,6 +44,7 @@ from sysreview.store.models import (
     DuplicateGroup,
     DuplicateMember,
     IdempotencyKey,
+    SearchEvent,
     StoredRecord,
     User,
 )
@@ -579,7 +580,14 @@ def _first_stage_progress(
     """:func:`reviewer_progress` for the first stage from aggregates over decisions and
     duplicate groups, never a pass over the records: it is shown on every screening page."""
     user_id = _user_id(session, actor)
-    total = session.scalar(select(func.count()).where(StoredRecord.review_id == review.id)) or 0
+    total = (
+        session.scalar(  # each search event knows its count: no pass over the records
+            select(func.coalesce(func.sum(SearchEvent.record_count), 0)).where(
+                SearchEvent.review_id == review.id
+            )
+        )
+        or 0
+    )
     sizes = session.execute(
         select(func.count())
         .select_from(DuplicateMember)

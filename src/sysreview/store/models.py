@@ -105,6 +105,7 @@ class StoredRecord(Base):
     __table_args__ = (
         Index("ix_records_review", "review_id"),
         Index("ix_records_event", "search_event_id"),
+        Index("ix_records_review_order", "review_id", "id"),
     )
 
 
