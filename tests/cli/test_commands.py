@@ -168,6 +168,7 @@ def test_a_database_url_of_another_kind_is_refused(tmp_path: Path) -> None:
         ["appraisal", "table"],
         ["extraction", "import"],
         ["extraction", "table"],
+        ["simulate"],
     ],
 )
 def test_every_command_has_help_with_an_example(command: list[str]) -> None:

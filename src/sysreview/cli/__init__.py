@@ -23,6 +23,7 @@ from sysreview.cli import (
     review,
     screening,
     serve,
+    simulate,
     user,
 )
 from sysreview.errors import SysreviewError
@@ -39,6 +40,7 @@ records.register(app)
 dedup.register(app)
 backup.register(app)
 report.register(app)
+simulate.register(app)
 screening.register(app)
 serve.register(app)
 app.add_typer(db.app, name="db")
