@@ -13,8 +13,7 @@ from sysreview.services.imports import SearchDetails
 from sysreview.services.reviews import review_by_slug, reviews_of
 from sysreview.services.sessions import SignedIn
 from sysreview.services.status import review_status
-from sysreview.store.engine import Store
-from sysreview.web.security import check_csrf, current_user
+from sysreview.web.security import check_csrf, current_user, request_store
 from sysreview.web.uploads import import_uploads
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -98,24 +97,19 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
 @router.get("/reviews", response_model=list[ReviewSummary], responses=ERRORS)
 def list_reviews(request: Request, user: User) -> list[ReviewSummary]:
     """The reviews the signed-in user belongs to, with their role in each."""
     return [
         ReviewSummary(slug=r.slug, title=r.title, role=role)
-        for r, role in reviews_of(_store(request), user.username)
+        for r, role in reviews_of(request_store(request), user.username)
     ]
 
 
 @router.get("/reviews/{slug}/status", response_model=ReviewStatus, responses=ERRORS)
 def get_status(request: Request, slug: str, user: User) -> dict[str, Any]:
     """Counts per stage, the same document as ``sysreview status --json``."""
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     return review_status(store, review, user.username)
 
@@ -123,7 +117,7 @@ def get_status(request: Request, slug: str, user: User) -> dict[str, Any]:
 @router.get("/reviews/{slug}/audit", response_model=list[AuditRow], responses=ERRORS)
 def get_audit(request: Request, slug: str, user: User) -> list[dict[str, Any]]:
     """The review's audit trail, oldest first (owners and arbiters)."""
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     return audit_service.list_audit(store, review, user.username)
 
@@ -168,7 +162,7 @@ def post_import(
     """Import files as search events (owners); each file all or nothing, stopping at the first
     that fails. Send the session's CSRF token in ``X-CSRF-Token``."""
     check_csrf(user, x_csrf_token)
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     search = SearchDetails(source, platform, searched_on, query, kind)
     outcome = import_uploads(

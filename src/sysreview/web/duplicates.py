@@ -10,9 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from sysreview.services import dedup as dedup_service
 from sysreview.services.reviews import review_by_slug
 from sysreview.services.sessions import SignedIn
-from sysreview.store.engine import Store
 from sysreview.web.diff import compare_records
-from sysreview.web.security import check_csrf, current_user
+from sysreview.web.security import check_csrf, current_user, request_store
 from sysreview.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -20,14 +19,9 @@ User = Annotated[SignedIn, Depends(current_user)]
 Csrf = Annotated[str, Form(max_length=100)]
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
 @router.get("/reviews/{slug}/duplicates")
 def duplicates_page(request: Request, slug: str, user: User) -> Response:
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     pairs = dedup_service.pending_pairs(store, review, user.username, limit=20)
     shown = [(pair, compare_records(pair.a, pair.b)) for pair in pairs]
@@ -48,7 +42,7 @@ def duplicates_page(request: Request, slug: str, user: User) -> Response:
 @router.post("/reviews/{slug}/duplicates/run")
 def run(request: Request, slug: str, user: User, csrf_token: Csrf) -> Response:
     check_csrf(user, csrf_token)
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     dedup_service.run_dedup(store, review, user.username)
     return RedirectResponse(f"/reviews/{slug}/duplicates", status_code=303)
@@ -65,7 +59,7 @@ def judge(
     verdict: Annotated[str, Form(max_length=10)],
 ) -> Response:
     check_csrf(user, csrf_token)
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     dedup_service.judge_pair(store, review, user.username, record_a, record_b, verdict)
     return RedirectResponse(f"/reviews/{slug}/duplicates", status_code=303)
@@ -81,7 +75,7 @@ def undo(
     reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     check_csrf(user, csrf_token)
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     dedup_service.undo_group(store, review, user.username, group_id, reason)
     return RedirectResponse(f"/reviews/{slug}/duplicates", status_code=303)

@@ -16,17 +16,11 @@ from sysreview.services.fulltexts import (
 )
 from sysreview.services.reviews import ReviewContext, review_by_slug
 from sysreview.services.sessions import SignedIn
-from sysreview.store.engine import Store
-from sysreview.web.security import check_csrf, current_user
+from sysreview.web.security import check_csrf, current_user, request_store
 
 router = APIRouter(include_in_schema=False)
 User = Annotated[SignedIn, Depends(current_user)]
 Csrf = Annotated[str, Form(max_length=100)]
-
-
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
 
 
 def _record_url(review: ReviewContext, stage: str, record_id: int) -> str:
@@ -53,7 +47,7 @@ def upload_full_text(
     stage: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     check_csrf(user, csrf_token)
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     data = file.file.read(MAX_FULL_TEXT_BYTES + 1)
     attach_full_text(store, review, user.username, record_id, data, file.filename or "full-text")
@@ -71,7 +65,7 @@ def full_text_not_retrieved(
     stage: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     check_csrf(user, csrf_token)
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     mark_not_retrieved(store, review, user.username, record_id, note.strip())
     return RedirectResponse(_back_to(review, stage, record_id), status_code=303)
@@ -80,7 +74,7 @@ def full_text_not_retrieved(
 @router.get("/reviews/{slug}/fulltext/{record_id}")
 def full_text(request: Request, slug: str, record_id: int, user: User) -> Response:
     """The stored PDF, shown inline; only PDFs are accepted on upload, so the type is fixed."""
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     data, _, file_name = full_text_file(store, review, user.username, record_id)
     headers = {

@@ -13,12 +13,12 @@ from sysreview.services.imports import SearchDetails
 from sysreview.services.reviews import review_by_slug, reviews_of
 from sysreview.services.sessions import SignedIn, log_in, log_out, signed_in
 from sysreview.services.status import review_status
-from sysreview.store.engine import Store
 from sysreview.web.security import (
     check_csrf,
     clear_session_cookie,
     current_user,
     login_csrf_token,
+    request_store,
     session_token,
     set_login_csrf_cookie,
     set_session_cookie,
@@ -31,18 +31,13 @@ router = APIRouter(include_in_schema=False)
 User = Annotated[SignedIn, Depends(current_user)]
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
 def _page(request: Request, name: str, user: SignedIn | None, **context: Any) -> HTMLResponse:
     return templates.TemplateResponse(request, name, {"user": user, **context})
 
 
 @router.get("/")
 def home(request: Request) -> Response:
-    if signed_in(_store(request), session_token(request)) is None:
+    if signed_in(request_store(request), session_token(request)) is None:
         return RedirectResponse("/login", status_code=303)
     return RedirectResponse("/reviews", status_code=303)
 
@@ -65,7 +60,9 @@ def login(
     if not tokens_match(request.cookies.get("sysreview_login_csrf"), csrf_token):
         raise PermissionDenied("the login form has expired: reload the page and try again")
     try:
-        token = log_in(_store(request), username.strip(), password, request.app.state.throttle)
+        token = log_in(
+            request_store(request), username.strip(), password, request.app.state.throttle
+        )
     except AuthenticationFailed as exc:
         failed = _page(request, "login.html", None, csrf_token=csrf_token, error=exc.message)
         failed.status_code = 401
@@ -80,7 +77,7 @@ def logout(
     request: Request, user: User, csrf_token: Annotated[str, Form(max_length=100)]
 ) -> Response:
     check_csrf(user, csrf_token)
-    log_out(_store(request), session_token(request))
+    log_out(request_store(request), session_token(request))
     response = RedirectResponse("/login", status_code=303)
     clear_session_cookie(response)
     return response
@@ -88,13 +85,13 @@ def logout(
 
 @router.get("/reviews")
 def review_list(request: Request, user: User) -> Response:
-    reviews = reviews_of(_store(request), user.username)
+    reviews = reviews_of(request_store(request), user.username)
     return _page(request, "reviews.html", user, reviews=reviews)
 
 
 @router.get("/reviews/{slug}")
 def dashboard(request: Request, slug: str, user: User) -> Response:
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     status = review_status(store, review, user.username)
     return _page(
@@ -109,7 +106,7 @@ def dashboard(request: Request, slug: str, user: User) -> Response:
 
 @router.get("/reviews/{slug}/audit")
 def audit_page(request: Request, slug: str, user: User) -> Response:
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     entries = audit_service.list_audit(store, review, user.username, limit=200)
     return _page(request, "audit.html", user, review=review, entries=list(reversed(entries)))
@@ -117,7 +114,7 @@ def audit_page(request: Request, slug: str, user: User) -> Response:
 
 @router.get("/reviews/{slug}/import")
 def import_form(request: Request, slug: str, user: User) -> Response:
-    review = review_by_slug(_store(request), slug, user.username)
+    review = review_by_slug(request_store(request), slug, user.username)
     review.require(user.username, "records.import")
     return _page(request, "import.html", user, review=review, outcome=None)
 
@@ -138,7 +135,7 @@ def import_upload(
     again: Annotated[bool, Form()] = False,
 ) -> Response:
     check_csrf(user, csrf_token)
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     search = SearchDetails(source, platform, searched_on, query, kind)
     outcome = import_uploads(

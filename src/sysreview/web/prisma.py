@@ -16,8 +16,7 @@ from sysreview.reporting.prisma import label
 from sysreview.services import prisma as prisma_service
 from sysreview.services.reviews import ReviewContext, review_by_slug
 from sysreview.services.sessions import SignedIn
-from sysreview.store.engine import Store
-from sysreview.web.security import current_user
+from sysreview.web.security import current_user, request_store
 from sysreview.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -35,11 +34,6 @@ class BoxRow:
     href: str | None
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
 def _links(review: ReviewContext, summary: prisma_service.PrismaSummary) -> dict[str, str]:
     """Count key → the page listing its records; none for a count entered by hand, whose
     records the review does not hold."""
@@ -55,7 +49,7 @@ def _links(review: ReviewContext, summary: prisma_service.PrismaSummary) -> dict
 @router.get("/reviews/{slug}/prisma")
 def prisma_page(request: Request, slug: str, user: User) -> Response:
     """The diagram with a table of its boxes, or what does not add up yet."""
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     summary = prisma_service.prisma_summary(store, review, user.username)
     links = _links(review, summary)
@@ -94,7 +88,7 @@ def prisma_file(request: Request, slug: str, fmt: str, user: User) -> Response:
     """The diagram or counts as a file; the SVG shows in the browser, its boxes as links."""
     if fmt not in prisma_service.FORMATS:
         raise NotFound(f"no PRISMA output {fmt!r}; try {', '.join(prisma_service.FORMATS)}")
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     summary = prisma_service.prisma_summary(store, review, user.username)
     body = prisma_service.render_output(summary, fmt, links=_links(review, summary))

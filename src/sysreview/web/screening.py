@@ -38,7 +38,7 @@ from sysreview.services.screening import (
 from sysreview.services.sessions import SignedIn
 from sysreview.store.engine import Store
 from sysreview.web.highlight import Highlighter, Segment
-from sysreview.web.security import check_csrf, current_user
+from sysreview.web.security import check_csrf, current_user, request_store
 from sysreview.web.templating import templates
 
 router = APIRouter(include_in_schema=False)
@@ -50,15 +50,10 @@ LISTED_STATES = ("unscreened", "pending", "in_progress", "conflict", "include", 
 CORRECTABLE = (InvalidInput, StaleWrite, AlreadyExists)
 
 
-def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
-    return store
-
-
 def _open(
     request: Request, slug: str, user: SignedIn, stage: str
 ) -> tuple[Store, ReviewContext, Stage]:
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     return store, review, review.protocol.stage(stage)
 
@@ -125,7 +120,7 @@ def _render_record(
     status: int = 200,
 ) -> Response:
     """The screening page, or just its record fragment, for ``view`` (None: nothing left)."""
-    store = _store(request)
+    store = request_store(request)
     role = review.role_of(user.username)
     context = {
         "user": user,
@@ -247,7 +242,7 @@ def _refused(
     sent: dict[str, str],
 ) -> Response:
     """The refusal with the record's current state, so the reviewer sees what is stored now."""
-    view = record_view(_store(request), review, user.username, stage.name, record_id)
+    view = record_view(request_store(request), review, user.username, stage.name, record_id)
     if _wants_json(request):
         body = {
             "error": exc.message,
@@ -326,7 +321,7 @@ def _conflicts_page(
     error_record: int | None = None,
     status: int = 200,
 ) -> Response:
-    store = _store(request)
+    store = request_store(request)
     views = conflicts(store, review, user.username, stage.name)
     context = {
         "user": user,
@@ -392,7 +387,7 @@ def resolve_conflict(
 def agreement_page(request: Request, slug: str, user: User) -> Response:
     """Each stage's agreement figures, or why they are withheld (a blind stage shows them to
     those who may resolve conflicts only); refused as a whole when every stage is withheld."""
-    store = _store(request)
+    store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     rows: list[tuple[Stage, dict[str, Any] | None, str | None]] = []
     refusals: list[PermissionDenied] = []

@@ -129,6 +129,12 @@ def tokens_match(expected: str | None, given: str | None) -> bool:
     return bool(expected and given) and hmac.compare_digest(str(expected), str(given))
 
 
+def request_store(request: Request) -> Store:
+    """The store the app serves (set once by ``create_app``)."""
+    store: Store = request.app.state.store
+    return store
+
+
 def current_user(request: Request) -> SignedIn:
     """The signed-in user, or AuthenticationFailed (pages redirect to the login form)."""
     store: Store = request.app.state.store
