@@ -24,6 +24,7 @@ from sysreview.cli import (
     screening,
     serve,
     simulate,
+    synthesis,
     user,
 )
 from sysreview.errors import SysreviewError
@@ -49,6 +50,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(appraisal.app, name="appraisal")
 app.add_typer(extraction.app, name="extraction")
 app.add_typer(prisma.app, name="prisma")
+app.add_typer(synthesis.app, name="synthesis")
 
 
 def main() -> None:

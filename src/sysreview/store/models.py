@@ -77,6 +77,7 @@ class SearchEvent(Base):
     platform: Mapped[str] = mapped_column(String(200), default="")
     searched_on: Mapped[str] = mapped_column(String(10), default="")
     query: Mapped[str] = mapped_column(Text, default="")
+    strategy_version: Mapped[str] = mapped_column(String(64), default="")
     file_name: Mapped[str] = mapped_column(Text)
     file_sha256: Mapped[str] = mapped_column(String(64))
     file_format: Mapped[str] = mapped_column(String(40))
@@ -344,4 +345,19 @@ class ExtractionValue(Base):
     author: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MetaAnalysis(Base):
+    """A saved meta-analysis: a re-runnable spec (data selection, measure, model, options), so
+    the report regenerates it from the review's current extraction data."""
+
+    __tablename__ = "meta_analyses"
+    __table_args__ = (UniqueConstraint("review_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    spec: Mapped[dict] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
