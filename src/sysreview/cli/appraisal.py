@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command
+from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command, read_input
 from sysreview.files import write_file_atomically
 from sysreview.reporting.tables import TABLE_FORMATS, table_bytes
 from sysreview.services import appraisal
@@ -52,7 +52,7 @@ def import_answers(
 
     store, review, who = open_for_command(review_dir, db, as_user)
     names = read_tool_names(tool_names) if tool_names else None
-    result = appraisal.import_answers(store, review, who, answers.read_bytes(), answers.name, names)
+    result = appraisal.import_answers(store, review, who, read_input(answers), answers.name, names)
     typer.echo(
         f"{result.answers} answers for {len(result.studies)} studies "
         f"({', '.join(result.tools)}); {result.changed} new or changed"
@@ -87,3 +87,29 @@ def table(
         typer.echo(
             "most frequent issues: " + "; ".join(f"{i.label} (n = {i.count})" for i in issues[:3])
         )
+
+
+@app.command("plot")
+def plot(
+    tool: Annotated[str, typer.Option(help="Checklist id (see `sysreview appraisal tools`).")],
+    out: Annotated[Path, typer.Option(help="FILE.svg or FILE.png")],
+    kind: Annotated[
+        str, typer.Option(help="traffic-light (study x item) or summary (a bar per item).")
+    ] = "traffic-light",
+    review_dir: ReviewDir = Path("."),
+    db: DbUrl = None,
+    as_user: Actor = None,
+) -> None:
+    """Draw a robvis-style plot of a tool's consensus answers as SVG or PNG.
+
+    Example: sysreview appraisal plot --tool casp-qualitative-rated --kind summary --out casp.svg
+    """
+    from sysreview.reporting.convert import render_png
+
+    fmt = out.suffix.lstrip(".").lower()
+    if fmt not in ("svg", "png"):
+        raise typer.BadParameter(f"{out}: write .svg or .png (the suffix picks the format)")
+    store, review, who = open_for_command(review_dir, db, as_user)
+    svg = appraisal.tool_plot(store, review, who, tool, kind)
+    write_file_atomically(out, render_png(svg) if fmt == "png" else svg.encode("utf-8"))
+    typer.echo(f"wrote {out}")

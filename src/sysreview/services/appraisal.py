@@ -25,6 +25,8 @@ from sysreview.appraisal import (
     parse_answers_csv,
     quality_issues,
     shipped_checklists,
+    summary_svg,
+    traffic_light_svg,
 )
 from sysreview.errors import InvalidInput, NotFound
 from sysreview.services.reviews import ReviewContext
@@ -34,6 +36,7 @@ from sysreview.store.engine import Store
 from sysreview.store.models import AppraisalAnswer, Study
 
 CONSENSUS = "consensus"
+PLOT_KINDS = ("traffic-light", "summary")
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ def import_answers(
                     study = _study(session, review, actor, label)
                     for answer in study_answers:
                         answers += 1
-                        changed += _store(session, review, actor, study, tool, who, answer)
+                        changed += store_answer(session, review, actor, study, tool, who, answer)
     return ImportedAnswers(answers, changed, tuple(sorted(studies)), tuple(sorted(tools)))
 
 
@@ -134,7 +137,7 @@ def _study(session: Session, review: ReviewContext, actor: str, label: str) -> S
     return study
 
 
-def _store(
+def store_answer(
     session: Session,
     review: ReviewContext,
     actor: str,
@@ -181,8 +184,14 @@ def _store(
 def answers_by_study(
     store: Store, review: ReviewContext, actor: str, tool: str, reviewer: str = CONSENSUS
 ) -> dict[str, list[Answer]]:
-    """One appraiser's (or the consensus) answers to a tool, by study label."""
+    """One appraiser's (or the consensus) answers to a tool, by study label. Another
+    appraiser's answers come only for the studies where the visibility rule shows them."""
     review.require(actor, "records.view")
+    hidden: set[str] = set()
+    if reviewer not in (CONSENSUS, actor):
+        from sysreview.services.dual_appraisal import hidden_studies  # it builds on this module
+
+        hidden = hidden_studies(store, review, actor, tool, reviewer)
     with store.read() as session:
         rows = session.execute(
             select(Study.label, AppraisalAnswer)
@@ -196,7 +205,8 @@ def answers_by_study(
         )
         found: dict[str, list[Answer]] = defaultdict(list)
         for label, row in rows:
-            found[label].append(Answer(row.item, row.answer, row.quote, row.page))
+            if label not in hidden:
+                found[label].append(Answer(row.item, row.answer, row.quote, row.page))
     return dict(found)
 
 
@@ -225,3 +235,15 @@ def tools_in_use(store: Store, review: ReviewContext, actor: str) -> list[str]:
                 )
             )
         )
+
+
+def tool_plot(store: Store, review: ReviewContext, actor: str, tool: str, kind: str) -> str:
+    """A robvis-style plot of a tool's consensus answers as SVG text: ``traffic-light`` (study
+    × item or domain) or ``summary`` (one bar per item or domain)."""
+    if kind not in PLOT_KINDS:
+        raise InvalidInput(f"a plot is {' or '.join(PLOT_KINDS)}, not {kind!r}")
+    found = answers_by_study(store, review, actor, tool)
+    if not found:
+        raise NotFound(f"no consensus answers to {tool!r} in review {review.slug!r} to plot")
+    draw = traffic_light_svg if kind == "traffic-light" else summary_svg
+    return draw(checklist(tool), found)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,9 +28,53 @@ from sysreview.store.engine import Store
 from sysreview.store.models import ExtractionValue, Study
 
 IMPORT_COLUMNS = ("study", "field", "value", "author", "kind")
+CONSENSUS = "consensus"
+Value = str | list[str] | list[dict[str, Any]]
 
 
-def _field(review: ReviewContext, field_id: str) -> ExtractionField:
+def check_field(field: ExtractionField, value: Any) -> Value:
+    """The value in the field's shape. A group takes rows (a list of mappings, or that list as
+    JSON text from a CSV) and checks each cell against its own field; empty rows are dropped."""
+    if field.type != "group":
+        return check_value(field, value)
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else []
+        except json.JSONDecodeError:
+            raise InvalidInput(f"{field.label} takes rows as a JSON list of objects") from None
+    if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+        raise InvalidInput(f"{field.label} takes rows as a JSON list of objects")
+    rows: list[dict[str, Any]] = []
+    for n, row in enumerate(value, start=1):
+        unknown = sorted(set(row) - {f.id for f in field.fields})
+        if unknown:
+            raise InvalidInput(f"{field.label}, row {n}: no column {unknown[0]!r}")
+        if not any(_cell(row.get(f.id, "")) for f in field.fields):
+            continue
+        try:
+            rows.append({f.id: check_value(f, row.get(f.id, "")) for f in field.fields})
+        except InvalidInput as exc:
+            raise InvalidInput(f"{field.label}, row {n}: {exc.message}") from None
+    if field.required and not rows:
+        raise InvalidInput(f"{field.label} needs at least one row")
+    return rows
+
+
+def settled_value(values: Sequence[FieldValue], workflow: str) -> Value:
+    """The value a report shows: the consensus where one is recorded; in dual extraction the
+    extractors' value when they agree (else nothing yet); in verify mode the last correction,
+    else the extracted value."""
+    consensus = [v for v in values if v.kind == "consensus"]
+    if consensus:
+        return consensus[-1].value
+    if workflow == "dual":
+        extracted = {json.dumps(v.value, sort_keys=True) for v in values if v.kind == "extracted"}
+        mine = [v.value for v in values if v.kind == "extracted"]
+        return mine[0] if len(mine) >= 2 and len(extracted) == 1 else ""
+    return final_value(values)
+
+
+def form_field(review: ReviewContext, field_id: str) -> ExtractionField:
     for field in review.protocol.extraction.fields:
         if field.id == field_id:
             return field
@@ -42,7 +89,7 @@ def _study(session: Session, review: ReviewContext, label: str) -> Study:
     return study
 
 
-def _save(
+def save_value(
     session: Session,
     review: ReviewContext,
     actor: str,
@@ -50,7 +97,7 @@ def _save(
     field: ExtractionField,
     author: str,
     kind: str,
-    value: str | list[str],
+    value: Value,
 ) -> None:
     row = session.scalar(
         select(ExtractionValue).where(
@@ -87,14 +134,14 @@ def extract(
     actor: str,
     study: str,
     field_id: str,
-    value: str | list[str],
+    value: Value,
 ) -> None:
     """Record ``actor``'s extracted value for a field of a study."""
     review.require(actor, "extraction.edit")
-    field = _field(review, field_id)
-    checked = check_value(field, value)
+    field = form_field(review, field_id)
+    checked = check_field(field, value)
     with store.write() as session:
-        _save(
+        save_value(
             session,
             review,
             actor,
@@ -112,52 +159,56 @@ def verify(
     actor: str,
     study: str,
     field_id: str,
-    correction: str | list[str] | None = None,
+    correction: Value | None = None,
 ) -> None:
     """A verifier accepts the extracted value (no ``correction``) or corrects it."""
     review.require(actor, "extraction.edit")
-    field = _field(review, field_id)
+    field = form_field(review, field_id)
     with store.write() as session:
-        target = _study(session, review, study)
-        values = _values(session, review, target.id).get(field.id, [])
-        extracted = next((v for v in values if v.kind == "extracted"), None)
-        if extracted is None:
-            raise InvalidInput(f"{study}: {field.label} has not been extracted yet")
-        if extracted.author == actor:
-            raise InvalidInput("a verifier checks someone else's extraction, not their own")
-        if correction is None:
-            _save(session, review, actor, target, field, actor, "verified", extracted.value)
-        else:
-            _save(
-                session,
-                review,
-                actor,
-                target,
-                field,
-                actor,
-                "corrected",
-                check_value(field, correction),
-            )
+        check_field_of(session, review, actor, _study(session, review, study), field, correction)
+
+
+def check_field_of(
+    session: Session,
+    review: ReviewContext,
+    actor: str,
+    target: Study,
+    field: ExtractionField,
+    correction: Value | None,
+) -> None:
+    """One verifier's check of one field: accept (``correction`` None) or correct it."""
+    values = values_of(session, review, target.id).get(field.id, [])
+    extracted = next((v for v in values if v.kind == "extracted"), None)
+    if extracted is None:
+        raise InvalidInput(f"{target.label}: {field.label} has not been extracted yet")
+    if extracted.author == actor:
+        raise InvalidInput("a verifier checks someone else's extraction, not their own")
+    if correction is None:
+        save_value(session, review, actor, target, field, actor, "verified", extracted.value)
+    else:
+        checked = check_field(field, correction)
+        save_value(session, review, actor, target, field, actor, "corrected", checked)
 
 
 def import_extraction(
     store: Store, review: ReviewContext, actor: str, data: bytes, file_name: str
 ) -> int:
     """Values from a CSV (study, field, value, author, kind = extracted | verified |
-    corrected), all or nothing; returns how many rows were stored."""
+    corrected | consensus; a group's value is its rows as JSON), all or nothing; returns how
+    many rows were stored."""
     review.require(actor, "review.manage")
     rows = _import_rows(data, file_name)
     with store.write() as session:
         for line, row in rows:
             try:
-                field = _field(review, row["field"])
-                if row["kind"] not in ("extracted", "verified", "corrected"):
+                field = form_field(review, row["field"])
+                if row["kind"] not in ("extracted", "verified", "corrected", "consensus"):
                     raise InvalidInput(
-                        f"kind {row['kind']!r} is not extracted, verified or corrected"
+                        f"kind {row['kind']!r} is not extracted, verified, corrected or consensus"
                     )
-                if review.role_of(row["author"]) is None:
+                if row["author"] != CONSENSUS and review.role_of(row["author"]) is None:
                     raise InvalidInput(f"{row['author']!r} is not in the review's team")
-                _save(
+                save_value(
                     session,
                     review,
                     actor,
@@ -165,7 +216,7 @@ def import_extraction(
                     field,
                     row["author"],
                     row["kind"],
-                    check_value(field, row["value"]),
+                    check_field(field, row["value"]),
                 )
             except SysreviewError as exc:
                 raise InvalidInput(f"{file_name}:{line}: {exc} (nothing was imported)") from None
@@ -187,7 +238,9 @@ def _import_rows(data: bytes, file_name: str) -> list[tuple[int, dict[str, str]]
     ]
 
 
-def _values(session: Session, review: ReviewContext, study_id: int) -> dict[str, list[FieldValue]]:
+def values_of(
+    session: Session, review: ReviewContext, study_id: int
+) -> dict[str, list[FieldValue]]:
     found: dict[str, list[FieldValue]] = defaultdict(list)
     for row in session.scalars(
         select(ExtractionValue)
@@ -198,8 +251,11 @@ def _values(session: Session, review: ReviewContext, study_id: int) -> dict[str,
     return found
 
 
-def _cell(value: str | list[str]) -> str:
-    return "; ".join(value) if isinstance(value, list) else value
+def _cell(value: Any) -> str:
+    """A value as one table cell; a group's rows as "a, b | c, d"."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return " | ".join(", ".join(_cell(v) for v in row.values() if _cell(v)) for row in value)
+    return "; ".join(value) if isinstance(value, list) else str(value)
 
 
 def table_one(store: Store, review: ReviewContext, actor: str) -> list[list[str]]:
@@ -212,10 +268,12 @@ def table_one(store: Store, review: ReviewContext, actor: str) -> list[list[str]
         ).all()
         rows = [["Study", *(f.label for f in fields)]]
         for study in studies:
-            values = _values(session, review, study.id)
+            values = values_of(session, review, study.id)
             if not values:
                 continue
-            rows.append([study.label, *(_cell(final_value(values.get(f.id, []))) for f in fields)])
+            workflow = review.protocol.extraction.workflow
+            cells = [_cell(settled_value(values.get(f.id, []), workflow)) for f in fields]
+            rows.append([study.label, *cells])
     return rows
 
 
@@ -226,7 +284,7 @@ def verification_status(store: Store, review: ReviewContext, actor: str) -> dict
     extracted = verified = 0
     with store.read() as session:
         for study_id in session.scalars(select(Study.id).where(Study.review_id == review.id)):
-            for values in _values(session, review, study_id).values():
+            for values in values_of(session, review, study_id).values():
                 if any(v.kind == "extracted" for v in values):
                     extracted += 1
                     verified += is_verified(values, needed)
