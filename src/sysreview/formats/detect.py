@@ -24,7 +24,14 @@ def is_xlsx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # a directory asking for a zip version zipfile lacks (fuzzed)
+        OSError,
+        ValueError,
+        EOFError,
+    ):
         return False
     return "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names)
 

@@ -506,7 +506,14 @@ def _check_archive(data: bytes, filename: str) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,  # a directory asking for a zip version zipfile lacks (fuzzed)
+        OSError,
+        ValueError,
+        EOFError,
+    ):
         raise ImportFormatError(
             "not an XLSX workbook (the file is not a readable zip archive)", file=filename
         ) from None
