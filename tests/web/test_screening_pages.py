@@ -107,6 +107,24 @@ def test_the_script_gets_json_naming_the_next_fragment(demo: DemoReview, logged_
     assert _record_id(fragment.text) != record
 
 
+def test_the_answer_to_a_decision_carries_the_next_record(
+    demo: DemoReview, logged_in: Login
+) -> None:
+    """One round trip per decision: the page shows the fragment that came with the answer."""
+    client = logged_in("ln")
+    page = client.get(_url(demo, f"screen/{TA}"))
+    record = _record_id(page.text)
+    body = client.post(
+        _url(demo, f"screen/{TA}/{record}"),
+        data={**_decision_form(page.text), "verdict": "exclude"},
+        headers=FETCH,
+    ).json()
+    carried = body["fragment"]
+    assert carried.lstrip().startswith('<div id="screen-record"')
+    assert _record_id(carried) == _record_id(client.get(body["next"]).text) != record
+    assert 'data-testid="state">unscreened<' in carried
+
+
 def test_a_full_text_exclusion_without_a_reason_gets_a_clear_error(
     demo: DemoReview, logged_in: Login
 ) -> None:
@@ -137,7 +155,10 @@ def test_a_double_submitted_form_stores_one_decision(demo: DemoReview, logged_in
     first = client.post(_url(demo, f"screen/{TA}/{record}"), data=sent, headers=FETCH)
     second = client.post(_url(demo, f"screen/{TA}/{record}"), data=sent, headers=FETCH)
     assert first.status_code == second.status_code == 200
-    assert first.json() == second.json()
+    stored, replayed = first.json(), second.json()
+    # The decision part is replayed as it was; the next record comes fresh (same record).
+    assert _record_id(stored.pop("fragment")) == _record_id(replayed.pop("fragment"))
+    assert stored == replayed
     assert _decisions(demo, record) == 1
     assert screening.record_view(demo.store, demo.review, "ln", TA, record).my_version == 1
 

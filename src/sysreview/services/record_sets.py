@@ -6,7 +6,7 @@ provenance and per-database counts) but are not screened again.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from sysreview.services.reviews import ReviewContext
@@ -42,16 +42,23 @@ def unique_record_ids(session: Session, review: ReviewContext) -> list[int]:
 def is_merged_away(session: Session, review: ReviewContext, record_id: int) -> bool:
     """Whether the record is a non-representative member of an active group (the group is
     screened through its lowest record id)."""
-    group_ids = select(DuplicateMember.group_id).where(DuplicateMember.record_id == record_id)
-    lowest = session.scalar(
-        select(DuplicateMember.record_id)
-        .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
-        .where(
-            DuplicateGroup.review_id == review.id,
-            DuplicateGroup.active,
-            DuplicateMember.group_id.in_(group_ids),
-        )
-        .order_by(DuplicateMember.record_id)
-        .limit(1)
-    )
+    lowest = session.scalar(_LOWEST_IN_GROUPS, {"review_id": review.id, "record_id": record_id})
     return lowest is not None and lowest != record_id
+
+
+# Built once: every decision asks this, and building the statement cost more than running it.
+_LOWEST_IN_GROUPS = (
+    select(DuplicateMember.record_id)
+    .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
+    .where(
+        DuplicateGroup.review_id == bindparam("review_id"),
+        DuplicateGroup.active,
+        DuplicateMember.group_id.in_(
+            select(DuplicateMember.group_id).where(
+                DuplicateMember.record_id == bindparam("record_id")
+            )
+        ),
+    )
+    .order_by(DuplicateMember.record_id)
+    .limit(1)
+)

@@ -127,11 +127,12 @@ def review_by_slug(store: Store, slug: str, actor: str) -> ReviewContext:
         if review is None:
             raise NotFound(f"no review named {slug!r}")
         folder = Path(review.folder)
-        stored = Protocol.model_validate(review.protocol)
-        context = _context(review, stored)
-    if (folder / PROTOCOL_FILENAME).exists():
-        return open_review(store, folder, actor=actor)
-    return context
+        if not (folder / PROTOCOL_FILENAME).exists():
+            return _context(review, Protocol.model_validate(review.protocol))
+        protocol, sha = load_protocol(folder)
+        if review.protocol_sha256 == sha:
+            return _context(review, protocol)
+    return open_review(store, folder, actor=actor)
 
 
 def reviews_of(store: Store, username: str) -> list[tuple[ReviewContext, str]]:

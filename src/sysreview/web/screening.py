@@ -158,10 +158,17 @@ def screen_page(
     """The first record left to the reviewer after ``after`` (the whole page, or the fragment
     the script swaps in), wrapping round to the start so that skipped records come back."""
     store, review, current = _open(request, slug, user, stage)
-    view = next_record(store, review, user.username, current.name, after)
-    if view is None and after is not None:
-        view = next_record(store, review, user.username, current.name)
+    view = _next_view(store, review, user.username, current, after)
     return _render_record(request, user, review, current, view, prev=prev, fragment=fragment)
+
+
+def _next_view(
+    store: Store, review: ReviewContext, actor: str, stage: Stage, after: int | None
+) -> RecordView | None:
+    view = next_record(store, review, actor, stage.name, after)
+    if view is None and after is not None:
+        view = next_record(store, review, actor, stage.name)
+    return view
 
 
 @router.get("/reviews/{slug}/screen/{stage}/record/{record_id}")
@@ -228,8 +235,22 @@ def decide_record(
     page = _screen_url(review, current, after=record_id, prev=record_id)
     if _wants_json(request):
         following = _screen_url(review, current, fragment=True, after=record_id, prev=record_id)
-        return JSONResponse({**asdict(result), "next": following, "page": page})
+        answer = {**asdict(result), "next": following, "page": page}
+        return JSONResponse(
+            {**answer, "fragment": _next_fragment(request, user, review, current, record_id)}
+        )
     return RedirectResponse(page, status_code=303)
+
+
+def _next_fragment(
+    request: Request, user: SignedIn, review: ReviewContext, stage: Stage, decided: int
+) -> str:
+    """The next record's fragment, sent with the answer to a decision so the page shows it
+    without a second request (one round trip per decision)."""
+    store = request_store(request)
+    view = _next_view(store, review, user.username, stage, decided)
+    shown = _render_record(request, user, review, stage, view, prev=decided, fragment=True)
+    return bytes(shown.body).decode()
 
 
 def _refused(

@@ -27,13 +27,22 @@
       showError("the next record could not be loaded: check the connection and reload");
       return;
     }
-    const html = await response.text();
-    const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("screen-record");
-    if (!response.ok || !fresh) {
+    if (!swap(await response.text(), response.ok)) {
       showError("the next record could not be loaded (" + response.status + "): reload the page");
       return;
     }
+    settle(pageUrl, error);
+  }
+
+  // Put the record fragment in `html` in place of the current one; false if it has none.
+  function swap(html, ok) {
+    const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("screen-record");
+    if (!ok || !fresh) return false;
     current().replaceWith(document.importNode(fresh, true));
+    return true;
+  }
+
+  function settle(pageUrl, error) {
     if (pageUrl) window.history.replaceState(null, "", pageUrl);
     if (error) showError(error);
     window.scrollTo(0, 0);
@@ -61,7 +70,9 @@
     const isJson = (response.headers.get("content-type") || "").includes("application/json");
     const answer = isJson ? await response.json() : null;
     if (response.ok && answer) {
-      await load(answer.next, answer.page);
+      // The answer carries the next record, so showing it costs no second request.
+      if (answer.fragment && swap(answer.fragment, true)) settle(answer.page);
+      else await load(answer.next, answer.page);
       return;
     }
     delete form.dataset.busy;
