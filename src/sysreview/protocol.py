@@ -8,6 +8,7 @@ takes effect at once; an invalid edit gets one clear error naming the file and l
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Sequence
@@ -19,6 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from sysreview.errors import ProtocolError
 from sysreview.files import write_file_atomically
+from sysreview.search.section import SearchSection
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PROTOCOL_FILENAME = "protocol.yaml"
 SCHEMA_VERSION = 1
@@ -27,6 +31,10 @@ Role = Literal["owner", "reviewer", "arbiter", "viewer"]
 ROLES: tuple[str, ...] = ("owner", "reviewer", "arbiter", "viewer")
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_.-]{0,63}$")
+
+ScreeningOrder = Literal["ranked", "random", "imported"]
+"""The order records are offered in at a stage: by predicted relevance, shuffled (seeded), or
+as imported."""
 
 
 class _Strict(BaseModel):
@@ -63,6 +71,12 @@ class Stage(_Strict):
     exclusion_reasons: list[str] = Field(default_factory=list)
     reason_required: bool | None = None
     requires_full_text: bool = False
+    order: ScreeningOrder = "ranked"
+    reviewer_order: dict[str, ScreeningOrder] = Field(default_factory=dict)
+
+    def order_for(self, reviewer: str) -> ScreeningOrder:
+        """The order ``reviewer`` screens in: their own setting, else the stage's."""
+        return self.reviewer_order.get(reviewer, self.order)
 
     @property
     def needs_reason(self) -> bool:
@@ -79,14 +93,27 @@ class Stage(_Strict):
 
 
 class ExtractionField(_Strict):
-    """One field of the extraction form; ``choice``/``multi`` take ``options``."""
+    """One field of the extraction form; ``choice``/``multi`` take ``options``; a ``group``
+    repeats its ``fields`` once per row (one row per outcome, per arm, ...)."""
 
     id: str
     label: str
-    type: Literal["text", "number", "date", "choice", "multi", "yesno"] = "text"
+    type: Literal["text", "number", "date", "choice", "multi", "yesno", "group"] = "text"
     options: list[str] = Field(default_factory=list)
     help: str = ""
     required: bool = False
+    fields: list[ExtractionField] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _group_has_fields(self) -> ExtractionField:
+        if self.type == "group" and not self.fields:
+            raise ValueError(f"the group {self.id!r} needs the fields of its rows")
+        if self.type != "group" and self.fields:
+            raise ValueError(f"only a group field has fields of its own ({self.id!r})")
+        if any(f.type == "group" for f in self.fields):
+            raise ValueError(f"a group cannot hold another group ({self.id!r})")
+        _no_repeats([f.id for f in self.fields], "group field")
+        return self
 
     @field_validator("id")
     @classmethod
@@ -103,6 +130,15 @@ class Extraction(_Strict):
     workflow: Literal["verify", "dual"] = "verify"
     verifiers: int = Field(default=1, ge=0, le=5)
     fields: list[ExtractionField] = Field(default_factory=list)
+
+
+class Appraisal(_Strict):
+    """How studies are appraised: ``dual`` (two appraisers answer independently, hidden from
+    each other while ``blind`` until both are done, then agree a consensus) or ``single`` (one
+    appraiser, whose answers are the final ones)."""
+
+    mode: Literal["single", "dual"] = "dual"
+    blind: bool = True
 
 
 class Member(_Strict):
@@ -126,8 +162,10 @@ class Protocol(_Strict):
     question: str = ""
     criteria: Criteria = Field(default_factory=Criteria)
     highlights: Highlights = Field(default_factory=Highlights)
+    search: SearchSection | None = None
     stages: list[Stage] = Field(min_length=1)
     extraction: Extraction = Field(default_factory=Extraction)
+    appraisal: Appraisal = Field(default_factory=Appraisal)
     team: list[Member] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -139,6 +177,7 @@ class Protocol(_Strict):
         _no_repeats([f.id for f in self.extraction.fields], "extraction field")
         if not any(m.role == "owner" for m in self.team):
             raise ValueError("the team needs at least one member with role 'owner'")
+        _orders_name_members(self.stages, {m.user for m in self.team})
         return self
 
     def role_of(self, user: str) -> str | None:
@@ -150,6 +189,15 @@ class Protocol(_Strict):
             if stage.name == name:
                 return stage
         raise ProtocolError(f"the protocol has no stage named {name!r}")
+
+
+def _orders_name_members(stages: Sequence[Stage], members: set[str]) -> None:
+    for stage in stages:
+        for user in stage.reviewer_order:
+            if user not in members:
+                raise ValueError(
+                    f"stage {stage.name!r}: reviewer_order names {user!r}, who is not in the team"
+                )
 
 
 def _no_repeats(names: Sequence[str], what: str) -> None:
@@ -181,10 +229,18 @@ def default_protocol(title: str, owner: str) -> Protocol:
 
 
 def parse_protocol(text: str, filename: str) -> Protocol:
-    """Validate protocol text, raising ProtocolError with the line of the first problem."""
+    """Validate protocol text, raising ProtocolError with the line of the first problem.
+
+    Every request and command reads the protocol, so the validated result is kept per text
+    (an edited file is new text, so edits are still picked up) and each caller gets its own copy.
+    """
+    return _parsed_protocol(text, filename).model_copy(deep=True)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_protocol(text: str, filename: str) -> Protocol:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -197,7 +253,7 @@ def parse_protocol(text: str, filename: str) -> Protocol:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        line = _line_of(root, first["loc"])
+        line = _line_of(yaml.compose(text, Loader=_YAML_LOADER), first["loc"])
         message = first["msg"].removeprefix("Value error, ")
         label = f"{where}: " if where else ""
         raise ProtocolError(f"{label}{message}", file=filename, line=line) from None
@@ -251,15 +307,25 @@ _HEADER = """\
 _COMMENTS = {
     "criteria": "# Eligibility criteria, shown to reviewers beside every record.",
     "highlights": "# Terms highlighted while screening: green for include, red for exclude.",
+    "search": (
+        "# The search strategy: concept blocks of terms (keyword, heading or near), or `source`\n"
+        "# text in one `syntax`; and the databases searched, each with its platform and syntax."
+    ),
     "stages": (
         "# Screening stages in order. `reviewers` is how many independent judgements a record\n"
         "# needs; `blind` hides their votes from each other until a record is settled; `maybe`\n"
         "# is `conflict` (goes to the arbiter) or `include` (passes on); `exclusion_reasons` are\n"
-        "# the reasons reviewers pick from when they exclude (required when listed)."
+        "# the reasons reviewers pick from when they exclude (required when listed); `order` is\n"
+        "# ranked (by predicted relevance), random or imported; `reviewer_order` sets one per user."
     ),
     "extraction": (
-        "# The data extraction form (fields: text, number, date, choice, multi, yesno) and its\n"
+        "# The data extraction form (fields: text, number, date, choice, multi, yesno, and group\n"
+        "# with `fields` of its own, repeated once per row) and its\n"
         "# workflow: `verify` (one extractor, `verifiers` accept or correct each field) or `dual`."
+    ),
+    "appraisal": (
+        "# Quality appraisal: `mode` dual (two appraisers, `blind` to each other until both are\n"
+        "# done, then a consensus) or single (one appraiser's answers are final)."
     ),
     "team": (
         "# Team and roles: owner (manages the review), reviewer (screens, extracts, appraises),\n"
@@ -273,6 +339,8 @@ def render_protocol(protocol: Protocol) -> str:
     data = protocol.model_dump(mode="json")
     parts = [_HEADER]
     for key, value in data.items():
+        if value is None:
+            continue
         if key in _COMMENTS:
             parts.append("\n" + _COMMENTS[key] + "\n")
         dumped = yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True, width=96)

@@ -6,10 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-import pytest
+import typer
 
+from sysreview.cli import app as cli_app
 from sysreview.demo import DemoReview
 
 
@@ -141,38 +144,25 @@ def test_a_database_url_of_another_kind_is_refused(tmp_path: Path) -> None:
     assert "SQLite or PostgreSQL" in result.stderr
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["init"],
-        ["demo"],
-        ["status"],
-        ["serve"],
-        ["db", "upgrade"],
-        ["user", "add"],
-        ["audit", "list"],
-        ["audit", "export"],
-        ["import"],
-        ["export"],
-        ["dedup"],
-        ["screen"],
-        ["agreement"],
-        ["decisions", "import"],
-        ["fulltext", "attach"],
-        ["prisma"],
-        ["report"],
-        ["backup"],
-        ["restore"],
-        ["appraisal", "tools"],
-        ["appraisal", "import"],
-        ["appraisal", "table"],
-        ["extraction", "import"],
-        ["extraction", "table"],
-        ["simulate"],
-    ],
-)
-def test_every_command_has_help_with_an_example(command: list[str]) -> None:
-    result = run(*command, "--help")
+def _commands(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """Every leaf command under ``command`` with its path (typer's groups list their own)."""
+    if not hasattr(command, "list_commands"):
+        yield path, command
+        return
+    context = type(command).context_class(command)
+    for name in command.list_commands(context):
+        yield from _commands(command.get_command(context, name), (*path, name))
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    """Walks the whole command tree, so a command added later is held to it too."""
+    leaves = list(_commands(typer.main.get_command(cli_app)))
+    assert len(leaves) > 30
+    assert [" ".join(path) for path, command in leaves if "Example:" not in command.help] == []
+
+
+def test_help_is_printed_by_the_installed_command() -> None:
+    result = run("dedup", "--help")
     assert result.returncode == 0
     assert "Example:" in result.stdout
 
@@ -199,3 +189,20 @@ def test_audit_verify_exits_non_zero_on_a_tampered_trail(tmp_path: Path) -> None
     result = run("audit", "verify", "-r", str(demo.review.folder))
     assert result.returncode == 1
     assert "audit entry 2" in result.stderr
+
+
+def test_a_missing_input_file_is_named_not_a_traceback(tmp_path: Path) -> None:
+    from sysreview.demo import build_demo
+
+    folder = build_demo(tmp_path / "d", with_decisions=False).review.folder
+    for command in (
+        ["decisions", "import"],
+        ["appraisal", "import"],
+        ["extraction", "import"],
+        ["synthesis", "codes", "import"],
+        ["import", "--source", "MEDLINE"],
+    ):
+        result = run(*command, str(tmp_path / "absent.csv"), "-r", str(folder))
+        assert result.returncode != 0, command
+        assert "absent.csv: cannot read the file" in result.stderr, command
+        assert "Traceback" not in result.stderr, command

@@ -29,10 +29,16 @@ EXPECTED: dict[str, tuple[bool, ...]] = {
     "duplicates.judge":  (Y,   Y,      Y,       N,     N),
     "screening.decide":  (Y,   Y,      Y,       N,     N),
     "extraction.edit":   (Y,   Y,      Y,       N,     N),
+    "appraisal.appraise": (Y,  Y,      Y,       N,     N),
+    "synthesis.code":    (Y,   Y,      Y,       N,     N),
+    "synthesis.themes":  (Y,   Y,      Y,       N,     N),
+    "synthesis.meta":    (Y,   Y,      Y,       N,     N),
     "conflict.resolve":  (Y,   Y,      N,       N,     N),
     "audit.view":        (Y,   Y,      N,       N,     N),
     "review.manage":     (Y,   N,      N,       N,     N),
     "prisma.enter":      (Y,   N,      N,       N,     N),
+    "search.view":       (Y,   Y,      Y,       Y,     N),
+    "search.edit":       (Y,   N,      N,       N,     N),
 }  # fmt: skip
 
 

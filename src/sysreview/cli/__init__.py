@@ -12,16 +12,19 @@ import typer
 
 from sysreview.cli import (
     appraisal,
+    archive,
     audit,
     backup,
     db,
     dedup,
     extraction,
     prisma,
+    ranking,
     records,
     report,
     review,
     screening,
+    search,
     serve,
     simulate,
     synthesis,
@@ -50,7 +53,10 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(appraisal.app, name="appraisal")
 app.add_typer(extraction.app, name="extraction")
 app.add_typer(prisma.app, name="prisma")
+app.add_typer(ranking.app, name="ranking")
 app.add_typer(synthesis.app, name="synthesis")
+app.add_typer(archive.app, name="archive")
+app.add_typer(search.app, name="search")
 
 
 def main() -> None:

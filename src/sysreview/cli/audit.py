@@ -61,7 +61,10 @@ def export(
 
 @app.command("verify")
 def verify(review_dir: ReviewDir = Path("."), db: DbUrl = None) -> None:
-    """Check the hash chain of every audit entry; exit 1 and name the first bad entry."""
+    """Check the hash chain of every audit entry; exit 1 and name the first bad entry.
+
+    Example: sysreview audit verify -r my-review
+    """
     store = open_store(review_dir, db)
     broken = audit_service.verify_audit(store)
     if broken is None:

@@ -31,7 +31,10 @@ def upgrade(review_dir: ReviewDir = Path("."), db: DbUrl = None) -> None:
 
 @app.command()
 def check(review_dir: ReviewDir = Path("."), db: DbUrl = None) -> None:
-    """Exit 0 when the database is at this sysreview's schema, else say what to do."""
+    """Exit 0 when the database is at this sysreview's schema, else say what to do.
+
+    Example: sysreview db check -r my-review
+    """
     store = Store(database_url(review_dir, db))
     check_schema(store)
     typer.echo(f"{store.safe_url} is at schema {head_revision()}")

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command
+from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command, read_input
 from sysreview.cli.progress import progress_bar
 from sysreview.errors import InvalidInput
 from sysreview.files import write_file_atomically
@@ -75,12 +75,7 @@ def dedup(
 def _stateless(files: list[Path], out: Path | None) -> None:
     if out is None:
         raise InvalidInput("de-duplicating files without a review needs --out FILE.csv")
-    inputs = []
-    for path in files:
-        try:
-            inputs.append((path.name, path.read_bytes()))
-        except OSError as exc:
-            raise InvalidInput(f"{path}: cannot read the file ({exc.strerror})") from None
+    inputs = [(path.name, read_input(path)) for path in files]
     rows, warnings = dedup_files(inputs)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command
+from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command, read_input
 from sysreview.files import write_file_atomically
 from sysreview.reporting.tables import TABLE_FORMATS, table_bytes
 from sysreview.services import extraction
@@ -29,7 +29,7 @@ def import_values(
     Example: sysreview extraction import extraction.csv -r my-review
     """
     store, review, who = open_for_command(review_dir, db, as_user)
-    count = extraction.import_extraction(store, review, who, values.read_bytes(), values.name)
+    count = extraction.import_extraction(store, review, who, read_input(values), values.name)
     typer.echo(f"imported {count} values")
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from sysreview.errors import InvalidInput
 from sysreview.services.reviews import ReviewContext, open_review, open_store
 from sysreview.store.engine import Store
 
@@ -48,3 +49,11 @@ def open_for_command(
     who = acting_user(actor)
     store = open_store(folder, db_url)
     return store, open_review(store, folder, actor=who), who
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of a file the user named, or an error naming it (never a traceback)."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read the file ({exc.strerror})") from None

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command
+from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command, read_input
 from sysreview.cli.progress import progress_bar
 from sysreview.errors import InvalidInput
 from sysreview.files import write_file_atomically
@@ -74,7 +74,7 @@ def import_files(
     search = SearchDetails(source, platform, searched_on, query, kind)
     mapping = parse_column_map(column_map or [])
     for path in files:
-        data = _read(path)
+        data = read_input(path)
         with progress_bar() as report:
             summary = import_file(
                 store,
@@ -90,13 +90,6 @@ def import_files(
                 progress=report,
             )
         _print_summary(summary)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot read the file ({exc.strerror})") from None
 
 
 def _print_summary(summary: ImportSummary) -> None:

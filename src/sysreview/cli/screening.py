@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.panel import Panel
 
-from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command
+from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command, read_input
 from sysreview.errors import InvalidInput
 from sysreview.files import write_file_atomically
 from sysreview.services import decisions, fulltexts, screening
@@ -146,7 +146,7 @@ def import_decisions(
     Example: sysreview decisions import rayyan-decisions.csv
     """
     store, review, who = open_for_command(review_dir, db, as_user)
-    count = decisions.import_decisions(store, review, who, file.read_bytes(), file.name)
+    count = decisions.import_decisions(store, review, who, read_input(file), file.name)
     typer.echo(f"imported {count} decisions")
 
 
@@ -163,7 +163,7 @@ def attach(
     Example: sysreview fulltext attach 42 eisen2014.pdf
     """
     store, review, who = open_for_command(review_dir, db, as_user)
-    info = fulltexts.attach_full_text(store, review, who, record_id, pdf.read_bytes(), pdf.name)
+    info = fulltexts.attach_full_text(store, review, who, record_id, read_input(pdf), pdf.name)
     typer.echo(f"record {record_id}: {info.file_name}, {info.text_length} characters of text")
     for warning in info.warnings:
         typer.echo(f"warning: {warning}")

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from sysreview.cli.options import read_input
 from sysreview.cli.progress import progress_bar
 from sysreview.errors import InvalidInput
 from sysreview.files import write_file_atomically
@@ -97,10 +98,7 @@ def _label(record: Record, where: str) -> bool:
 
 
 def _read_labelled(path: Path) -> tuple[list[str], list[tuple[str, str]], list[bool]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot be read ({exc.strerror})") from None
+    data = read_input(path)
     result = read_file(data, filename=path.name, skip_bad=True)
     for skipped in result.skipped:
         typer.echo(f"warning: {path.name}:{skipped.line}: left out ({skipped.reason})", err=True)

@@ -51,7 +51,10 @@ def passwd(
     db: DbUrl = None,
     password_stdin: PasswordStdin = False,
 ) -> None:
-    """Set a user's password (also lets a team member listed in the protocol log in)."""
+    """Set a user's password (also lets a team member listed in the protocol log in).
+
+    Example: sysreview user passwd ln -r my-review
+    """
     store = open_store(review_dir, db)
     accounts.set_password(store, username, _read_password(password_stdin), acting_user(None))
     typer.echo(f"password set for {username}")
@@ -59,7 +62,10 @@ def passwd(
 
 @app.command("list")
 def list_users(review_dir: ReviewDir = Path("."), db: DbUrl = None) -> None:
-    """List accounts and whether each can log in."""
+    """List accounts and whether each can log in.
+
+    Example: sysreview user list -r my-review
+    """
     store = open_store(review_dir, db)
     for row in accounts.list_users(store):
         login = "can log in" if row["can_log_in"] else "no password yet"

@@ -7,10 +7,13 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 
 from sysreview.appraisal import read_tool_names
+from sysreview.demo.thematic import code_themes
 from sysreview.protocol import Criteria, Extraction, ExtractionField, Member, Protocol, Stage
+from sysreview.search.section import SearchSection
 from sysreview.services.accounts import set_password
 from sysreview.services.appraisal import import_answers
 from sysreview.services.dedup import judge_pair, run_dedup
@@ -28,6 +31,7 @@ DATA = Path(__file__).parent / "data"
 INCLUDED_REPORTS = "included_reports.ris"
 APPRAISAL_ANSWERS = "appraisal-answers.csv"
 INCLUDED_STUDIES = "included_studies.csv"
+SEARCH_STRATEGY = "search-strategy.yaml"
 APPRAISAL_TOOLS = "appraisal-tools.csv"
 INCLUDED_REPORTS_SOURCE = "Reference review: included reports"
 SCREENING_REVIEWERS = ("ln", "dll")
@@ -59,6 +63,7 @@ def demo_protocol() -> Protocol:
             ],
             exclusion=EXCLUSION_REASONS,
         ),
+        search=demo_search(),
         stages=[
             Stage(name="title_abstract", label="Title and abstract screening", reviewers=2),
             Stage(
@@ -98,6 +103,12 @@ def demo_protocol() -> Protocol:
     )
 
 
+def demo_search() -> SearchSection:
+    """The review's three-block strategy and six databases (see data/search-strategy.yaml)."""
+    text = (DATA / SEARCH_STRATEGY).read_text(encoding="utf-8")
+    return SearchSection.model_validate(yaml.safe_load(text))
+
+
 @dataclass(frozen=True)
 class DemoReview:
     store: Store
@@ -125,6 +136,7 @@ def build_demo(
         enter_reported_counts(store, review, owner)
         appraise(store, review, owner)
         extract_study_data(store, review)
+        code_themes(store, review, owner)
     return DemoReview(store=store, review=review, logins=logins)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -42,6 +42,7 @@ class SearchDetails:
     searched_on: str = ""
     query: str = ""
     kind: str = "database"
+    strategy_version: str = ""
 
     def checked(self) -> SearchDetails:
         if not self.source.strip():
@@ -56,8 +57,20 @@ class SearchDetails:
                     f"search date {self.searched_on!r} is not a date like 2017-11-01"
                 ) from None
         return SearchDetails(
-            self.source.strip(), self.platform.strip(), self.searched_on, self.query, self.kind
+            self.source.strip(),
+            self.platform.strip(),
+            self.searched_on,
+            self.query,
+            self.kind,
+            self.strategy_version.strip(),
         )
+
+    def with_strategy_version(self, review: ReviewContext) -> SearchDetails:
+        """A database search not tied to a strategy version yet is tied to the protocol's."""
+        search = review.protocol.search
+        if self.strategy_version or self.kind != "database" or search is None:
+            return self
+        return replace(self, strategy_version=search.version())
 
 
 @dataclass
@@ -94,7 +107,7 @@ def import_file(
 ) -> ImportSummary:
     """Import one file as a search event; all or nothing unless ``skip_bad``."""
     review.require(actor, "records.import")
-    search = search.checked()
+    search = search.checked().with_strategy_version(review)
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFormatError(
             f"the file is {len(data) // 2**20} MiB; sysreview imports files up to "
@@ -158,6 +171,7 @@ def _new_event(
         platform=search.platform,
         searched_on=search.searched_on,
         query=search.query,
+        strategy_version=search.strategy_version,
         file_name=file_name,
         file_sha256=digest,
         file_format=file_format,
@@ -252,6 +266,7 @@ def _event_as_dict(event: SearchEvent, summary: ImportSummary) -> dict[str, obje
         "platform": event.platform,
         "searched_on": event.searched_on,
         "query": event.query,
+        "strategy_version": event.strategy_version,
         "file_name": event.file_name,
         "file_sha256": event.file_sha256,
         "file_format": event.file_format,

@@ -18,10 +18,16 @@ ACTIONS: dict[str, str] = {
     "duplicates.judge": "decide whether two records are duplicates, or undo a merge",
     "screening.decide": "record a screening decision",
     "extraction.edit": "extract study data, or verify what another extracted",
+    "appraisal.appraise": "appraise a study's quality with a checklist",
+    "synthesis.code": "code excerpts of study data and write memos and notes",
+    "synthesis.themes": "edit the codebook and themes, theme summaries and CERQual assessments",
+    "synthesis.meta": "save, change or delete a meta-analysis",
     "conflict.resolve": "resolve conflicts between reviewers",
     "audit.view": "read and export the audit trail",
     "review.manage": "change the review's settings and team",
     "prisma.enter": "enter or clear PRISMA counts by hand",
+    "search.view": "read the search strategy and the search log",
+    "search.edit": "change the search strategy",
 }
 
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -35,8 +41,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "duplicates.judge",
             "screening.decide",
             "extraction.edit",
+            "appraisal.appraise",
+            "synthesis.code",
+            "synthesis.themes",
+            "synthesis.meta",
             "conflict.resolve",
             "audit.view",
+            "search.view",
         }
     ),
     "reviewer": frozenset(
@@ -48,9 +59,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "duplicates.judge",
             "screening.decide",
             "extraction.edit",
+            "appraisal.appraise",
+            "synthesis.code",
+            "synthesis.themes",
+            "synthesis.meta",
+            "search.view",
         }
     ),
-    "viewer": frozenset({"review.view", "review.status", "records.view"}),
+    "viewer": frozenset({"review.view", "review.status", "records.view", "search.view"}),
 }
 
 

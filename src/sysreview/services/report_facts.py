@@ -69,7 +69,8 @@ class Facts:
     excluded: list[tuple[int, Record, str, str]]
     #: (study label, record id, record) of each included report
     included: list[tuple[str, int, Record]]
-    #: checklist id → who answered it ("consensus" for the agreed answers)
+    #: checklist id → who answered it ("consensus" for the agreed answers), in the order the
+    #: checklists were first used (the report numbers their tables so)
     appraisers: dict[str, tuple[str, ...]]
     #: (author, kind) → extraction values stored: kind is extracted, verified or corrected
     extraction: Counter[tuple[str, str]]
@@ -130,10 +131,11 @@ def read_facts(store: Store, review: ReviewContext) -> Facts:
         )
         study_of = {r: s.label for s in study_list(session, review) for r in s.record_ids}
         unique = len(unique_record_ids(session, review))
-        answered = session.execute(
+        answered = session.execute(  # in the order the tools were first used
             select(AppraisalAnswer.tool, AppraisalAnswer.reviewer)
             .where(AppraisalAnswer.review_id == review.id)
-            .distinct()
+            .group_by(AppraisalAnswer.tool, AppraisalAnswer.reviewer)
+            .order_by(func.min(AppraisalAnswer.id))
         ).all()
         values = session.execute(
             select(ExtractionValue.author, ExtractionValue.kind, ExtractionValue.study_id).where(
@@ -157,7 +159,7 @@ def read_facts(store: Store, review: ReviewContext) -> Facts:
             for r in sorted(stage_of)
         ],
         included=sorted((study_of.get(r, cite(record[r])), r, record[r]) for r in included_ids),
-        appraisers={tool: tuple(sorted(who)) for tool, who in sorted(appraisers.items())},
+        appraisers={tool: tuple(sorted(who)) for tool, who in appraisers.items()},
         extraction=Counter((author, kind) for author, kind, _ in values),
         extracted_studies=len({study for _, kind, study in values if kind == "extracted"}),
     )

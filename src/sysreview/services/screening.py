@@ -12,12 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import case, exists, func, or_, select, union
+from sqlalchemy import bindparam, case, exists, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from sysreview.consensus import (
@@ -34,6 +34,7 @@ from sysreview.records import Record
 from sysreview.screening import check_decision, check_resolution
 from sysreview.services.fulltexts import not_retrieved_ids
 from sysreview.services.permissions import allowed
+from sysreview.services.reading import READING
 from sysreview.services.record_sets import is_merged_away, unique_record_ids
 from sysreview.services.reviews import ReviewContext
 from sysreview.store.audit import record_change
@@ -205,31 +206,106 @@ def next_record(
     """The next record ``actor`` has still to judge at the stage (None when done)."""
     review.require(actor, "screening.decide")
     stage = review.protocol.stage(stage_name)
+    from sysreview.services import ranking  # imports this module: loaded on first use
+
+    busy = READING.held_by_others((store.url, review.id, stage.name), actor)
     with store.read() as session:
+        order = ranking.order_for(store, session, review, stage, actor)
         if stage.name == review.protocol.stages[0].name and not stage.requires_full_text:
-            found = _next_open_record(session, review, stage, _user_id(session, actor), after)
+            user_id = _user_id(session, actor)
+            found = None
+            if order is not None:  # ranked or shuffled: walk that order, then any left over
+                opened = _open_records(review, stage, user_id, None)
+                found = ranking.first_open(
+                    order,
+                    actor,
+                    after,
+                    lambda ids: _free(
+                        session, review, stage, session.scalars(opened.where(_id_in(ids))), busy
+                    ),
+                )
+            if found is None:
+                found = _next_open_record(session, review, stage, user_id, after, busy)
             if found is None:
                 return None
             data = load_stage(session, review, stage.name, found)
-            return _view(session, review, actor, stage, data, found)
+            return _held(
+                store, review, stage, actor, _view(session, review, actor, stage, data, found)
+            )
         states = stage_states(session, review)[stage.name]
         data = load_stage(session, review, stage.name)
-        for record_id, state in states.items():
-            if after is not None and record_id <= after:
+        fallback = None
+        for record_id in ranking.after_in_order(order, states, after):
+            state = states[record_id]
+            judgements = data.judgements.get(record_id, [])
+            if state not in ("unscreened", "in_progress") or any(
+                j.reviewer == actor for j in judgements
+            ):
                 continue
-            voted = any(j.reviewer == actor for j in data.judgements.get(record_id, []))
-            if state in ("unscreened", "in_progress") and not voted:
-                return _view(session, review, actor, stage, data, record_id)
-        return None
+            if len(judgements) + busy.get(record_id, 0) < stage.reviewers:
+                view = _view(session, review, actor, stage, data, record_id)
+                return _held(store, review, stage, actor, view)
+            fallback = fallback or record_id
+        if fallback is None:
+            return None
+        return _held(
+            store, review, stage, actor, _view(session, review, actor, stage, data, fallback)
+        )
+
+
+def _held(
+    store: Store, review: ReviewContext, stage: Stage, actor: str, view: RecordView
+) -> RecordView:
+    """Note that ``actor`` is now reading this record (see :mod:`sysreview.services.reading`)."""
+    READING.hold((store.url, review.id, stage.name), actor, view.id)
+    return view
+
+
+def _free(
+    session: Session,
+    review: ReviewContext,
+    stage: Stage,
+    candidates: Iterable[int],
+    busy: dict[int, int],
+) -> list[int]:
+    """The candidates whose decisions plus other reviewers' current reading leave a place."""
+    ids = list(candidates)
+    watched = [r for r in ids if r in busy]
+    if not watched:
+        return ids
+    decided = dict(
+        session.execute(
+            select(Decision.record_id, func.count())
+            .where(
+                Decision.review_id == review.id,
+                Decision.stage == stage.name,
+                Decision.record_id.in_(watched),
+            )
+            .group_by(Decision.record_id)
+        ).all()
+    )
+    return [r for r in ids if decided.get(r, 0) + busy.get(r, 0) < stage.reviewers]
+
+
+def _id_in(ids: Sequence[int]) -> Any:
+    return StoredRecord.__table__.c.id.in_(ids)
 
 
 def _next_open_record(
-    session: Session, review: ReviewContext, stage: Stage, user_id: int, after: int | None
+    session: Session,
+    review: ReviewContext,
+    stage: Stage,
+    user_id: int,
+    after: int | None,
+    busy: dict[int, int],
 ) -> int | None:
-    """The first record of the first stage still open to this reviewer, by one query rather
-    than a pass over the review (the screening page asks this after every decision)."""
-    found: int | None = session.scalar(_open_records(review, stage, user_id, after).limit(1))
-    return found
+    """The first record of the first stage still open to this reviewer and not already being
+    read by enough others, by one query rather than a pass over the review (the screening page
+    asks this after every decision). When every open record is being read, the first one."""
+    query = _open_records(review, stage, user_id, after).limit(len(busy) + 1)
+    candidates = list(session.scalars(query))
+    free = _free(session, review, stage, candidates, busy)
+    return free[0] if free else (candidates[0] if candidates else None)
 
 
 def _merged_away(record_id: Any) -> Any:
@@ -345,7 +421,16 @@ def decide(
             ),
         )
         _remember(session, user_id, idempotency_key, request, asdict(result))
-        return result
+    READING.release((store.url, review.id, stage.name), actor)
+    _retrain_later(store, review, stage, actor)
+    return result
+
+
+def _retrain_later(store: Store, review: ReviewContext, stage: Stage, actor: str) -> None:
+    """Once the decision is committed: retrain the stage's ranking on a worker thread."""
+    from sysreview.services import ranking  # imports this module: loaded on first use
+
+    ranking.decision_made(store, review, stage, actor)
 
 
 def apply_decision(
@@ -491,7 +576,8 @@ def resolve(
             old={"state": state},
             new={"verdict": verdict, "reason": reason, "note": note},
         )
-        return DecisionResult(record_id, stage.name, verdict, 1, verdict)
+    _retrain_later(store, review, stage, actor)
+    return DecisionResult(record_id, stage.name, verdict, 1, verdict)
 
 
 def conflicts(store: Store, review: ReviewContext, actor: str, stage_name: str) -> list[RecordView]:
@@ -623,8 +709,12 @@ def _first_stage_progress(
 # ------------------------------------------------------------------------------------ helpers
 
 
+_USER_ID = select(User.id).where(User.username == bindparam("username"))
+"""Built once: asked on every screening request (see record_sets for why)."""
+
+
 def _user_id(session: Session, username: str) -> int:
-    user_id = session.scalar(select(User.id).where(User.username == username))
+    user_id = session.scalar(_USER_ID, {"username": username})
     if user_id is None:
         raise NotFound(f"{username} has no account in this database")
     return user_id

@@ -186,7 +186,10 @@ class DuplicateGroup(Base):
 
 class DuplicateMember(Base):
     __tablename__ = "duplicate_members"
-    __table_args__ = (UniqueConstraint("group_id", "record_id"),)
+    __table_args__ = (
+        UniqueConstraint("group_id", "record_id"),
+        Index("ix_duplicate_members_record", "record_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("duplicate_groups.id", ondelete="CASCADE"))
@@ -360,4 +363,109 @@ class MetaAnalysis(Base):
     name: Mapped[str] = mapped_column(String(200))
     spec: Mapped[dict] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SynthesisCode(Base):
+    """A node of the review's codebook: a code, a descriptive theme (concept) or an analytical
+    theme, filed under ``parent_id``; names are unique per parent (checked by the codebook)."""
+
+    __tablename__ = "synthesis_codes"
+    __table_args__ = (Index("ix_synthesis_codes_review", "review_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("synthesis_codes.id", ondelete="CASCADE"), nullable=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(20))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SynthesisMemo(Base):
+    """A memo on a code or theme (``code_id``), or a note on a study (``study_id``) that can
+    itself be coded; titles are unique per study or code."""
+
+    __tablename__ = "synthesis_memos"
+    __table_args__ = (Index("ix_synthesis_memos_review", "review_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("synthesis_codes.id", ondelete="CASCADE"), nullable=True
+    )
+    study_id: Mapped[int | None] = mapped_column(
+        ForeignKey("studies.id", ondelete="CASCADE"), nullable=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SynthesisExcerpt(Base):
+    """A coded span of a study's extracted data, a report's full text or a note: its study,
+    report (None for study-level data), source, location (JSON) and words, and its coder."""
+
+    __tablename__ = "synthesis_excerpts"
+    __table_args__ = (Index("ix_synthesis_excerpts_review_study", "review_id", "study_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"))
+    record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), nullable=True
+    )
+    source: Mapped[str] = mapped_column(String(20))
+    location: Mapped[dict] = mapped_column(JSON)
+    text: Mapped[str] = mapped_column(Text)
+    coder: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SynthesisCoding(Base):
+    """A code applied to an excerpt."""
+
+    __tablename__ = "synthesis_codings"
+    __table_args__ = (
+        UniqueConstraint("excerpt_id", "code_id"),
+        Index("ix_synthesis_codings_code", "code_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    excerpt_id: Mapped[int] = mapped_column(ForeignKey("synthesis_excerpts.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("synthesis_codes.id", ondelete="CASCADE"))
+
+
+class ThemeSummary(Base):
+    """The narrative summary of one theme, as the review's text will give it."""
+
+    __tablename__ = "synthesis_theme_summaries"
+    __table_args__ = (UniqueConstraint("review_id", "code_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("synthesis_codes.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CerqualAssessment(Base):
+    """A GRADE-CERQual assessment of one theme's finding: ``components`` holds the four
+    components' concerns and explanations; ``overall`` the confidence."""
+
+    __tablename__ = "synthesis_cerqual"
+    __table_args__ = (UniqueConstraint("review_id", "code_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("synthesis_codes.id", ondelete="CASCADE"))
+    finding: Mapped[str] = mapped_column(Text)
+    components: Mapped[dict] = mapped_column(JSON)
+    overall: Mapped[str] = mapped_column(String(20))
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    assessor: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

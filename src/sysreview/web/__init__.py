@@ -13,7 +13,12 @@ from fastapi.staticfiles import StaticFiles
 
 from sysreview.services.accounts import LoginThrottle
 from sysreview.store.engine import Store
-from sysreview.web import api, duplicates, errors, fulltexts, pages, prisma, screening
+from sysreview.web import api, duplicates, errors, fulltexts, pages, prisma, ranking, screening
+from sysreview.web import appraisal as appraisal_pages
+from sysreview.web import extraction as extraction_pages
+from sysreview.web import meta as meta_pages
+from sysreview.web import search as search_pages
+from sysreview.web import synthesis as synthesis_pages
 from sysreview.web.security import BodySizeLimit, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
@@ -40,6 +45,13 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(fulltexts.router)
     app.include_router(screening.router)
     app.include_router(prisma.router)
+    app.include_router(extraction_pages.router)
+    app.include_router(appraisal_pages.router)
+    app.include_router(meta_pages.router)
+    app.include_router(ranking.router)
+    app.include_router(search_pages.router)
+    app.include_router(synthesis_pages.router)
     app.include_router(api.router)
+    app.include_router(search_pages.api_router)
     errors.install(app)
     return app

@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Header, Request, UploadFile
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from sysreview.services import audit as audit_service
@@ -144,7 +145,14 @@ class ImportAnswer(BaseModel):
     failed_file: str | None
 
 
-@router.post("/reviews/{slug}/imports", response_model=ImportAnswer, responses=ERRORS)
+@router.post(
+    "/reviews/{slug}/imports",
+    response_model=ImportAnswer,
+    responses={
+        **ERRORS,
+        400: {"model": ImportAnswer, "description": "The first file was refused: nothing stored"},
+    },
+)
 def post_import(
     request: Request,
     slug: str,
@@ -158,7 +166,7 @@ def post_import(
     skip_bad: Annotated[bool, Form()] = False,
     again: Annotated[bool, Form()] = False,
     x_csrf_token: Annotated[str | None, Header()] = None,
-) -> dict[str, Any]:
+) -> dict[str, Any] | JSONResponse:
     """Import files as search events (owners); each file all or nothing, stopping at the first
     that fails. Send the session's CSRF token in ``X-CSRF-Token``."""
     check_csrf(user, x_csrf_token)
@@ -168,8 +176,11 @@ def post_import(
     outcome = import_uploads(
         store, review, user.username, files, search, skip_bad=skip_bad, again=again
     )
-    return {
+    answer = {
         "imported": [asdict(s) for s in outcome.summaries],
         "error": outcome.error,
         "failed_file": outcome.failed_file,
     }
+    if outcome.error and not outcome.summaries:  # nothing stored: say so in the status too
+        return JSONResponse(answer, status_code=400)
+    return answer
