@@ -141,6 +141,14 @@ class Appraisal(_Strict):
     blind: bool = True
 
 
+class Synthesis(_Strict):
+    """How studies are coded. Several coders code independently; while ``blind``, each sees
+    only their own coding (the owner and the arbiter see all) until the owner ends blind
+    coding, when the comparison and the discussion begin."""
+
+    blind: bool = False
+
+
 class Member(_Strict):
     user: str
     name: str = ""
@@ -166,6 +174,7 @@ class Protocol(_Strict):
     stages: list[Stage] = Field(min_length=1)
     extraction: Extraction = Field(default_factory=Extraction)
     appraisal: Appraisal = Field(default_factory=Appraisal)
+    synthesis: Synthesis = Field(default_factory=Synthesis)
     team: list[Member] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -326,6 +335,10 @@ _COMMENTS = {
     "appraisal": (
         "# Quality appraisal: `mode` dual (two appraisers, `blind` to each other until both are\n"
         "# done, then a consensus) or single (one appraiser's answers are final)."
+    ),
+    "synthesis": (
+        "# Thematic coding: with `blind: true` each coder sees only their own coding until the\n"
+        "# owner ends blind coding (sysreview synthesis unblind); the owner and arbiter see all."
     ),
     "team": (
         "# Team and roles: owner (manages the review), reviewer (screens, extracts, appraises),\n"

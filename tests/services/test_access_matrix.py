@@ -33,6 +33,7 @@ EXPECTED: dict[str, tuple[bool, ...]] = {
     "synthesis.code":    (Y,   Y,      Y,       N,     N),
     "synthesis.themes":  (Y,   Y,      Y,       N,     N),
     "synthesis.meta":    (Y,   Y,      Y,       N,     N),
+    "synthesis.unblind": (Y,   N,      N,       N,     N),
     "conflict.resolve":  (Y,   Y,      N,       N,     N),
     "audit.view":        (Y,   Y,      N,       N,     N),
     "review.manage":     (Y,   N,      N,       N,     N),

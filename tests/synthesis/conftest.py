@@ -33,11 +33,12 @@ class Coded:
     codes: dict[str, int]
 
 
-def make_coded(folder: Path, db_url: str | None) -> Coded:
+def make_coded(folder: Path, db_url: str | None, *, blind: bool = False) -> Coded:
     """The demo's protocol, reports and 9 studies (no logins, no screening, so it is quick),
     three studies' outcomes, and a codebook: Community (analytical) > Support (code);
-    Skills (analytical) > Communication (code); nothing coded yet."""
+    Skills (analytical) > Communication (code); nothing coded yet. ``blind``: blind coding."""
     protocol = demo_protocol()
+    protocol.synthesis.blind = blind
     store, review = init_review(folder, protocol.title, "hp", db_url, protocol=protocol)
     import_included_reports(store, review, "hp")
     group_reports_into_studies(store, review, "hp")

@@ -1,4 +1,5 @@
-"""``sysreview synthesis codes|theme|matrix``: coding in and out, the codebook, the matrix.
+"""``sysreview synthesis codes|theme|matrix|unblind``: coding in and out, the codebook, the
+matrix, and the end of blind coding.
 
 Registered onto the ``synthesis`` group by :func:`register`; each command is a few lines over
 the synthesis services.
@@ -14,7 +15,12 @@ import typer
 from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command, read_input
 from sysreview.errors import InvalidInput
 from sysreview.files import write_file_atomically
-from sysreview.services import synthesis, synthesis_outputs, synthesis_transfer
+from sysreview.services import (
+    synthesis,
+    synthesis_blind,
+    synthesis_outputs,
+    synthesis_transfer,
+)
 from sysreview.services.reviews import ReviewContext
 from sysreview.store.engine import Store
 from sysreview.synthesis.codebook import LEVELS
@@ -199,8 +205,23 @@ def list_codes(
         typer.echo(f"{'  ' * depth}{code.name} [{code.level}, id {code.id}]")
 
 
+def unblind(
+    review_dir: ReviewDir = Path("."),
+    db: DbUrl = None,
+    as_user: Actor = None,
+) -> None:
+    """End blind coding: every coder now sees the others' coding, and the comparison opens.
+
+    Example: sysreview synthesis unblind -r my-review --as alice
+    """
+    store, review, who = open_for_command(review_dir, db, as_user)
+    synthesis_blind.end_blind_coding(store, review, who)
+    typer.echo("blind coding ended: every coder now sees all the coding")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``codes``, ``theme`` and ``matrix`` to the ``synthesis`` group."""
+    """Add ``codes``, ``theme``, ``matrix`` and ``unblind`` to the ``synthesis`` group."""
     app.add_typer(codes_app, name="codes")
     app.add_typer(theme_app, name="theme")
     app.command("matrix")(matrix)
+    app.command("unblind")(unblind)

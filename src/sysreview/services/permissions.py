@@ -28,6 +28,7 @@ ACTIONS: dict[str, str] = {
     "prisma.enter": "enter or clear PRISMA counts by hand",
     "search.view": "read the search strategy and the search log",
     "search.edit": "change the search strategy",
+    "synthesis.unblind": "end blind coding, so every coder sees the others' coding",
 }
 
 PERMISSIONS: dict[str, frozenset[str]] = {

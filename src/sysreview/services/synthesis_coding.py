@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sysreview.errors import InvalidInput, NotFound
+from sysreview.errors import InvalidInput, NotFound, PermissionDenied
 from sysreview.extraction import FieldValue, final_value
 from sysreview.services.reviews import ReviewContext
 from sysreview.services.studies import study_by_label
 from sysreview.services.synthesis import codebook_in
+from sysreview.services.synthesis_blind import coders_visible_to
 from sysreview.store.audit import record_change
 from sysreview.store.engine import Store
 from sysreview.store.models import (
@@ -381,9 +382,11 @@ def excerpts_in(
     *,
     study: str | None = None,
     coder: str | None = None,
+    viewer: str | None = None,
 ) -> list[ExcerptInfo]:
     """The review's coded excerpts (optionally one study's or one coder's), by study and
-    position; for use inside another service's transaction."""
+    position, leaving out what blind coding hides from ``viewer`` (given whenever the result
+    reaches a person); for use inside another service's transaction."""
     query = (
         select(SynthesisExcerpt, Study.label)
         .join(Study, Study.id == SynthesisExcerpt.study_id)
@@ -393,6 +396,9 @@ def excerpts_in(
         query = query.where(Study.label == study)
     if coder is not None:
         query = query.where(SynthesisExcerpt.coder == coder)
+    visible = coders_visible_to(session, review, viewer) if viewer is not None else None
+    if visible is not None:
+        query = query.where(SynthesisExcerpt.coder.in_(sorted(visible)))
     rows = session.execute(query.order_by(Study.label, SynthesisExcerpt.id)).all()
     codes: dict[int, list[int]] = {}
     for excerpt_id, code_id in session.execute(
@@ -429,7 +435,7 @@ def list_excerpts(
     under it)."""
     review.require(actor, "records.view")
     with store.read() as session:
-        found = excerpts_in(session, review, study=study, coder=coder)
+        found = excerpts_in(session, review, study=study, coder=coder, viewer=actor)
         if code_id is None:
             return found
         book = codebook_in(session, review)
@@ -446,6 +452,10 @@ def compare_coders(
     and Krippendorff's alpha. Only codes that some compared coder applied are items."""
     review.require(actor, "review.status")
     with store.read() as session:
+        if coders_visible_to(session, review, actor) is not None:
+            raise PermissionDenied(
+                "coding is blind: the comparison opens when the owner ends blind coding"
+            )
         book = codebook_in(session, review)
         found = excerpts_in(session, review)
     if coders is not None:

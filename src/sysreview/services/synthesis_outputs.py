@@ -71,7 +71,7 @@ def build_matrix(
             CodedExcerpt(
                 e.id, e.study, e.text, e.codes, e.coder, e.report, e.source, e.location.text()
             )
-            for e in excerpts_in(session, review, coder=coder)
+            for e in excerpts_in(session, review, coder=coder, viewer=actor)
         ]
         summaries = summaries_in(session, review)
         confidence = {k: a.summary() for k, a in assessments_in(session, review).items()}

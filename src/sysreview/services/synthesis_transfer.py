@@ -164,7 +164,7 @@ def export_coding_csv(store: Store, review: ReviewContext, actor: str) -> bytes:
     review.require(actor, "records.export")
     with store.read() as session:
         book = codebook_in(session, review)
-        found = excerpts_in(session, review)
+        found = excerpts_in(session, review, viewer=actor)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
@@ -196,13 +196,13 @@ def export_project_qdpx(store: Store, review: ReviewContext, actor: str) -> byte
     review.require(actor, "records.export")
     with store.read() as session:
         book = codebook_in(session, review)
-        sources = _qda_sources(session, review)
+        sources = _qda_sources(session, review, actor)
     return refiqda.project_qdpx(book, sources, review.slug, review.title)
 
 
-def _qda_sources(session: Session, review: ReviewContext) -> list[refiqda.TextSource]:
+def _qda_sources(session: Session, review: ReviewContext, viewer: str) -> list[refiqda.TextSource]:
     sources: dict[str, refiqda.TextSource] = {}
-    for e in excerpts_in(session, review):
+    for e in excerpts_in(session, review, viewer=viewer):
         where = e.location
         key = f"{e.study}/{where.source}/{where.field or where.note or ''}/{e.report or ''}"
         if key not in sources:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from sysreview.errors import InvalidInput, NotFound, SysreviewError
+from sysreview.errors import AlreadyExists, InvalidInput, NotFound, SysreviewError
 from sysreview.services import synthesis as codebook_service
 from sysreview.services import synthesis_coding as coding
 from sysreview.services import synthesis_outputs as outputs
@@ -22,6 +22,7 @@ from sysreview.services.permissions import allowed
 from sysreview.services.reviews import ReviewContext, review_by_slug
 from sysreview.services.sessions import SignedIn
 from sysreview.services.studies import studies_of
+from sysreview.services.synthesis_blind import blind_coding_state, end_blind_coding
 from sysreview.store.engine import Store
 from sysreview.synthesis.cerqual import COMPONENTS, CONCERN_LABELS, CONFIDENCE
 from sysreview.synthesis.codebook import LEVEL_LABELS, LEVELS, Codebook
@@ -422,9 +423,22 @@ def _matrix_page(
         "concerns": CONCERN_LABELS,
         "confidence": CONFIDENCE,
         "table_formats": ("html", "csv", "xlsx", "docx"),
+        "blinding": blind_coding_state(store, review, user.username),
         "error": error,
     }
     return templates.TemplateResponse(request, "synthesis_matrix.html", context, status_code=status)
+
+
+@router.post("/reviews/{slug}/synthesis/unblind")
+def unblind(request: Request, slug: str, user: User, csrf_token: Csrf) -> Response:
+    """End blind coding (the owner): everyone now sees all the coding."""
+    check_csrf(user, csrf_token)
+    store, review = _open(request, slug, user)
+    try:
+        end_blind_coding(store, review, user.username)
+    except (*CORRECTABLE, AlreadyExists) as exc:
+        return _matrix_page(request, user, review, None, error=exc.message, status=400)
+    return RedirectResponse(_base(review.slug), status_code=303)
 
 
 Level = Annotated[str, Query(max_length=20)]
