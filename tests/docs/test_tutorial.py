@@ -49,7 +49,13 @@ def _images(text: str) -> list[str]:
 
 def _command_lines(text: str) -> list[str]:
     """`sysreview …` lines of the code blocks (indented or fenced) and inline code spans."""
-    lines = [line.strip() for line in text.splitlines() if line.strip().startswith("sysreview ")]
+    text = re.sub(r"\\\n\s*", " ", text)  # a command continued on the next line
+    lines, fenced = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif (fenced or line.startswith("    ")) and line.strip().startswith("sysreview "):
+            lines.append(line.strip())
     spans = re.findall(r"`(sysreview [^`]+)`", text.replace("\n", " "))
     return lines + [re.sub(r"\s+", " ", span) for span in spans]
 
@@ -75,6 +81,17 @@ def parse(argv: list[str]) -> None:
         assert name is not None and found is not None, argv
         command = found
         context = command.make_context(name, rest, parent=context)
+
+
+def _names_a_command(argv: list[str]) -> bool:
+    """Whether ``argv`` is just a command's name, as prose mentions one (`sysreview archive`)."""
+    command = _cli()
+    for name in argv:
+        found = command.get_command(None, name) if hasattr(command, "get_command") else None
+        if found is None:
+            return False
+        command = found
+    return bool(argv)
 
 
 def test_every_picture_exists_and_comes_from_the_screenshot_script() -> None:
@@ -113,16 +130,24 @@ def test_the_command_parser_refuses_what_the_cli_refuses() -> None:
             parse(wrong)
 
 
-def test_every_command_in_the_tutorial_parses_against_the_real_cli() -> None:
-    commands = _command_lines(TUTORIAL.read_text(encoding="utf-8"))
-    assert len(commands) >= 30, commands
+DOCUMENTS = [TUTORIAL, DOCS.parent / "README.md", *sorted(set(DOCS.glob("*.md")) - {TUTORIAL})]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+def test_every_command_in_the_docs_parses_against_the_real_cli(document: Path) -> None:
+    commands = _command_lines(document.read_text(encoding="utf-8"))
+    if document == TUTORIAL:
+        assert len(commands) >= 30, commands
     for line in commands:
+        line = re.sub(r"\[(--[^\]]+)\]", r"\1", line)  # "[--json]": an optional flag, shown so
         argv = shlex.split(line, comments=True)
         assert argv[0] == "sysreview"
+        if _names_a_command(argv[1:]):
+            continue  # prose naming a command, such as `sysreview archive write`
         try:
             parse(argv[1:])
         except UsageError as exc:
-            pytest.fail(f"docs/tutorial.md: `{line}` does not parse: {exc}")
+            pytest.fail(f"{document.name}: `{line}` does not parse: {exc}")
 
 
 def test_the_commands_that_make_the_pictured_files_are_the_tutorial_s() -> None:

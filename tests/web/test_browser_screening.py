@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from sysreview.demo import DEMO_PASSWORD, EXCLUSION_REASONS, DemoReview
+from sysreview.protocol import load_protocol, write_protocol
 from sysreview.services import screening
 from tests.web import test_browser_smoke
 from tests.web.test_screening_pages import blank_pdf
@@ -148,6 +149,11 @@ def test_two_reviewers_screen_blind_and_the_arbiter_settles_their_conflict(
     browser: Browser,
     demo: DemoReview,
 ) -> None:
+    # Both reviewers walk the records as imported, so they meet on the same five; ranked
+    # order (each reviewer's own in a blind stage) is tested in tests/ranking.
+    protocol, _ = load_protocol(demo.review.folder)
+    protocol.stage(TA).order = "imported"
+    write_protocol(demo.review.folder, protocol)
     site = Site(browser, server, demo)
     records = _screen_title_and_abstract(site)
     disagreed = [r for r, a, b in zip(records, LN_KEYS, DLL_KEYS, strict=True) if a != b]
