@@ -3,9 +3,14 @@ allow, so no one reads an abstract whose places others are already filling."""
 
 from __future__ import annotations
 
-from sysreview.demo import DemoReview
+import threading
+from pathlib import Path
+
+from sysreview.demo import DemoReview, demo_protocol, import_included_reports
+from sysreview.protocol import Member
 from sysreview.services import screening
 from sysreview.services.reading import HOLD_SECONDS, ReadingList
+from sysreview.services.reviews import init_review
 
 TA = "title_abstract"
 
@@ -66,3 +71,41 @@ def test_holds_of_one_database_do_not_touch_another() -> None:
     reading = ReadingList()
     reading.hold(("sqlite:///a.db", 1, TA), "ln", 7)
     assert reading.held_by_others(("sqlite:///b.db", 1, TA), "hp") == {}
+
+
+def test_a_claim_takes_a_place_only_if_one_is_free() -> None:
+    reading = ReadingList()
+    where = ("sqlite:///one.db", 1, TA)
+    assert reading.claim(where, "ln", 7, decided=1, places=2)
+    assert not reading.claim(where, "dll", 7, decided=1, places=2)  # ln reads the last place
+    assert reading.claim(where, "dll", 8, decided=0, places=2)
+    assert reading.claim(where, "ln", 7, decided=1, places=2)  # a reader may re-claim their own
+    assert reading.held_by_others(where, "hp") == {7: 1, 8: 1}
+
+
+def test_reviewers_asking_at_once_never_share_a_single_place(
+    tmp_path: Path, db_url: str | None
+) -> None:
+    """A one-reviewer stage: eight reviewers asking for their next record at the same moment
+    are each handed a different record."""
+    protocol = demo_protocol()
+    protocol.stages[:] = [protocol.stages[0].model_copy(update={"reviewers": 1})]
+    protocol.team.extend(Member(user=f"r{n}", role="reviewer") for n in range(8))
+    store, review = init_review(tmp_path / "r", protocol.title, "hp", db_url, protocol)
+    import_included_reports(store, review, "hp")
+    start = threading.Barrier(8)
+    shown: list[int] = []
+
+    def ask(name: str) -> None:
+        start.wait()
+        view = screening.next_record(store, review, name, TA)
+        assert view is not None
+        shown.append(view.id)
+
+    threads = [threading.Thread(target=ask, args=(f"r{n}",)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    store.dispose()
+    assert len(shown) == 8 and len(set(shown)) == 8

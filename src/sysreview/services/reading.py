@@ -37,6 +37,25 @@ class ReadingList:
             until = self._clock() + HOLD_SECONDS
             self._holds.setdefault(where, {})[reviewer] = (record_id, until)
 
+    def claim(
+        self, where: _Stage, reviewer: str, record_id: int, decided: int, places: int
+    ) -> bool:
+        """Hold ``record_id`` for ``reviewer`` if its ``decided`` decisions and the others
+        reading it leave one of its ``places`` free: checked and taken under one lock, so two
+        reviewers asking at once cannot both take the last place."""
+        with self._lock:
+            now = self._clock()
+            holds = self._holds.setdefault(where, {})
+            readers = sum(
+                1
+                for name, (held, until) in holds.items()
+                if held == record_id and until > now and name != reviewer
+            )
+            if decided + readers >= places:
+                return False
+            holds[reviewer] = (record_id, now + HOLD_SECONDS)
+            return True
+
     def release(self, where: _Stage, reviewer: str) -> None:
         """``reviewer`` decided (or left) the record they held."""
         with self._lock:

@@ -203,9 +203,33 @@ def _view(
 def next_record(
     store: Store, review: ReviewContext, actor: str, stage_name: str, after: int | None = None
 ) -> RecordView | None:
-    """The next record ``actor`` has still to judge at the stage (None when done)."""
+    """The next record ``actor`` has still to judge at the stage (None when done), held for
+    them while they read it. Two reviewers asking at the same moment may pick the same record;
+    the one who finds its places already claimed looks again (a few times at most)."""
     review.require(actor, "screening.decide")
     stage = review.protocol.stage(stage_name)
+    where = (store.url, review.id, stage.name)
+    picked = None
+    for _ in range(CLAIM_TRIES):
+        picked = _pick_next(store, review, actor, stage, after)
+        if picked is None:
+            return None
+        view, decided = picked
+        if READING.claim(where, actor, view.id, decided, stage.reviewers):
+            return view
+    assert picked is not None
+    READING.hold(where, actor, picked[0].id)  # every open record is being read: double up
+    return picked[0]
+
+
+CLAIM_TRIES = 10
+"""Enough for a whole team asking at once: each lost claim means another reader took a place."""
+
+
+def _pick_next(
+    store: Store, review: ReviewContext, actor: str, stage: Stage, after: int | None
+) -> tuple[RecordView, int] | None:
+    """The record to offer next, and how many decisions it has (for the claim)."""
     from sysreview.services import ranking  # imports this module: loaded on first use
 
     busy = READING.held_by_others((store.url, review.id, stage.name), actor)
@@ -229,9 +253,8 @@ def next_record(
             if found is None:
                 return None
             data = load_stage(session, review, stage.name, found)
-            return _held(
-                store, review, stage, actor, _view(session, review, actor, stage, data, found)
-            )
+            view = _view(session, review, actor, stage, data, found)
+            return view, len(data.judgements.get(found, []))
         states = stage_states(session, review)[stage.name]
         data = load_stage(session, review, stage.name)
         fallback = None
@@ -244,21 +267,12 @@ def next_record(
                 continue
             if len(judgements) + busy.get(record_id, 0) < stage.reviewers:
                 view = _view(session, review, actor, stage, data, record_id)
-                return _held(store, review, stage, actor, view)
+                return view, len(judgements)
             fallback = fallback or record_id
         if fallback is None:
             return None
-        return _held(
-            store, review, stage, actor, _view(session, review, actor, stage, data, fallback)
-        )
-
-
-def _held(
-    store: Store, review: ReviewContext, stage: Stage, actor: str, view: RecordView
-) -> RecordView:
-    """Note that ``actor`` is now reading this record (see :mod:`sysreview.services.reading`)."""
-    READING.hold((store.url, review.id, stage.name), actor, view.id)
-    return view
+        view = _view(session, review, actor, stage, data, fallback)
+        return view, len(data.judgements.get(fallback, []))
 
 
 def _free(
@@ -713,10 +727,19 @@ _USER_ID = select(User.id).where(User.username == bindparam("username"))
 """Built once: asked on every screening request (see record_sets for why)."""
 
 
+_USER_IDS: dict[tuple[str, str], int] = {}
+"""(database, username) → user id, as found: an account is never renamed or removed, and a
+lookup per query is a round trip on PostgreSQL that every screening request paid three times."""
+
+
 def _user_id(session: Session, username: str) -> int:
-    user_id = session.scalar(_USER_ID, {"username": username})
+    key = (str(session.get_bind().engine.url), username)
+    user_id = _USER_IDS.get(key)
     if user_id is None:
-        raise NotFound(f"{username} has no account in this database")
+        user_id = session.scalar(_USER_ID, {"username": username})
+        if user_id is None:
+            raise NotFound(f"{username} has no account in this database")
+        _USER_IDS[key] = user_id
     return user_id
 
 
