@@ -152,6 +152,7 @@ PAGES: list[Shot] = [
         PRACTICE,
         actions=(("keys", "ieeieiee"),),
     ),
+    Shot("ranking", "ln", "/reviews/{slug}/ranking/title_abstract", PRACTICE),
     Shot("conflicts", "eop", "/reviews/{slug}/conflicts/title_abstract", PRACTICE),
     Shot(
         "screen-full-text",
