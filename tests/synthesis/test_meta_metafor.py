@@ -12,7 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sysreview.synthesis.meta import effects_from_rows, leave_one_out, meta_analysis, read_csv
+from sysreview.synthesis.meta import (
+    effects_from_rows,
+    egger_test,
+    leave_one_out,
+    meta_analysis,
+    read_csv,
+)
 from sysreview.synthesis.meta.effects import EffectSizes
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "meta"
@@ -264,3 +270,9 @@ def test_fisher_z_matches_metafor() -> None:
     data = effects_from_rows("ZCOR", rows)
     assert all(agrees(a, b) for a, b in zip(data.yi, [0.7250, 2.6467, -0.1307], strict=True))
     assert np.allclose(data.vi, 1 / 47)
+
+
+def test_egger_regression_test_matches_metafor_regtest() -> None:
+    # test_misc_pub_bias.r: rma(measure="OR", ...) on dat.egger2001, regtest(res) -> zval -4.6686
+    data = effects("egger2001", "OR")
+    assert agrees(egger_test(data, "REML").statistic, -4.6686)
