@@ -19,6 +19,7 @@ from sysreview.services import (
     synthesis,
     synthesis_blind,
     synthesis_outputs,
+    synthesis_qda_import,
     synthesis_transfer,
 )
 from sysreview.services.reviews import ReviewContext
@@ -37,7 +38,9 @@ def import_codes(
     db: DbUrl = None,
     as_user: Actor = None,
 ) -> None:
-    """Import coded excerpts from a CSV, all or nothing; new codes are created.
+    """Import coded excerpts from a CSV or a REFI-QDA project (.qdpx), all or nothing; new
+    codes are created. A .qdpx source is named "<study label>: <field, note T, full text of
+    report N>", as the export names them.
 
     Columns: study, report (record id or empty), source (extraction, fulltext, note), location
     (e.g. "field=outcomes" or "page=3; chars=120-180"), excerpt, code ("Theme > code"), coder.
@@ -45,6 +48,15 @@ def import_codes(
     Example: sysreview synthesis codes import coding.csv -r my-review
     """
     store, review, who = open_for_command(review_dir, db, as_user)
+    if coding.suffix.lower() == ".qdpx":
+        project = synthesis_qda_import.import_qdpx(
+            store, review, who, read_input(coding), coding.name
+        )
+        typer.echo(
+            f"imported {project.selections} selections from {project.sources} sources: "
+            f"{project.excerpts} excerpts, {len(project.codes_created)} new codes"
+        )
+        return
     done = synthesis_transfer.import_coding(store, review, who, read_input(coding), coding.name)
     typer.echo(
         f"imported {done.rows} rows: {done.excerpts} excerpts, {len(done.codes_created)} new codes"
