@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from sysreview.search.model import Block, Heading, Keyword, Proximity, Strategy, is_word
+from sysreview.search.model import Block, Heading, Keyword, Proximity, Strategy
 from sysreview.search.parsing import Grammar, Parsed, Rule, parse_lines
 from sysreview.search.writing import (
     Notes,
@@ -26,6 +26,7 @@ from sysreview.search.writing import (
     join_blocks,
     limit_comments,
     order_note,
+    quoted,
 )
 
 NAME = "Cochrane Library"
@@ -85,9 +86,7 @@ def parse(text: str, vocabulary: str | None = None) -> Parsed:
 def _quoted(text: str) -> str:
     if "*" in text and " " in text:
         return "(" + " NEXT ".join(text.split(" ")) + ")"
-    if " " in text or not is_word(text) or text.lower() in RESERVED:
-        return f'"{text}"'
-    return text
+    return quoted(text, RESERVED)
 
 
 def _bare(term: Keyword | Proximity, notes: Notes) -> str:

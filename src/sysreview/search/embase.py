@@ -18,7 +18,6 @@ from sysreview.search.model import (
     Limits,
     Proximity,
     Strategy,
-    is_word,
 )
 from sysreview.search.parsing import Grammar, Parsed, Rule, parse_lines
 from sysreview.search.writing import (
@@ -31,6 +30,7 @@ from sysreview.search.writing import (
     heading_note,
     join_blocks,
     limit_comments,
+    quoted,
 )
 
 NAME = "Embase.com"
@@ -115,9 +115,7 @@ def parse(text: str, vocabulary: str | None = None) -> Parsed:
 
 
 def _quoted(text: str) -> str:
-    if " " in text or not is_word(text) or text.lower() in RESERVED:
-        return f"'{text}'"
-    return text
+    return quoted(text, RESERVED, "'")
 
 
 def _bare(term: Keyword | Proximity) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from sysreview.search.model import Heading, Keyword, Limits, Proximity, Strategy, is_word
+from sysreview.search.model import Heading, Keyword, Limits, Proximity, Strategy
 from sysreview.search.parsing import Grammar, Parsed, Rule, parse_lines
 from sysreview.search.writing import (
     Notes,
@@ -22,6 +22,7 @@ from sysreview.search.writing import (
     join_blocks,
     limit_comments,
     order_note,
+    quoted,
 )
 
 NAME = "PubMed"
@@ -106,9 +107,7 @@ def parse(text: str, vocabulary: str | None = None) -> Parsed:
 
 
 def _quoted(text: str) -> str:
-    if " " in text or not is_word(text) or text.lower() in RESERVED:
-        return f'"{text}"'
-    return text
+    return quoted(text, RESERVED)
 
 
 def _tag(field: str, notes: Notes) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from sysreview.search.model import Block, Heading, Keyword, Limits, Proximity, Strategy, is_word
+from sysreview.search.model import Block, Heading, Keyword, Limits, Proximity, Strategy
 from sysreview.search.parsing import Grammar, Parsed, Rule, parse_lines
 from sysreview.search.writing import (
     Notes,
@@ -23,6 +23,7 @@ from sysreview.search.writing import (
     grouped,
     join_blocks,
     limit_comments,
+    quoted,
 )
 
 NAME = "Scopus"
@@ -122,9 +123,7 @@ def parse(text: str, vocabulary: str | None = None) -> Parsed:
 def _quoted(text: str) -> str:
     if "*" in text and " " in text:
         return "(" + " PRE/0 ".join(text.split(" ")) + ")"
-    if " " in text or not is_word(text) or text.lower() in RESERVED:
-        return f'"{text}"'
-    return text
+    return quoted(text, RESERVED)
 
 
 def _bare(term: Keyword | Proximity, notes: Notes) -> str:

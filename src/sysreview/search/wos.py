@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from sysreview.search.model import Block, Heading, Keyword, Limits, Proximity, Strategy, is_word
+from sysreview.search.model import Block, Heading, Keyword, Limits, Proximity, Strategy
 from sysreview.search.parsing import Grammar, Parsed, Rule, parse_lines
 from sysreview.search.writing import (
     Notes,
@@ -25,6 +25,7 @@ from sysreview.search.writing import (
     join_blocks,
     limit_comments,
     order_note,
+    quoted,
 )
 
 NAME = "Web of Science"
@@ -85,9 +86,7 @@ def parse(text: str, vocabulary: str | None = None) -> Parsed:
 
 
 def _quoted(text: str) -> str:
-    if " " in text or not is_word(text) or text.lower() in RESERVED:
-        return f'"{text}"'
-    return text
+    return quoted(text, RESERVED)
 
 
 def _bare(term: Keyword | Proximity, notes: Notes) -> str:

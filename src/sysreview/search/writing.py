@@ -19,6 +19,7 @@ from sysreview.search.model import (
     Limits,
     Proximity,
     Strategy,
+    is_word,
 )
 
 
@@ -171,3 +172,11 @@ def alternatives(side: tuple[str, ...], render: Callable[[str], str], or_name: s
     if len(side) == 1:
         return render(side[0])
     return "(" + f" {or_name} ".join(render(s) for s in side) + ")"
+
+
+def quoted(text: str, reserved: set[str], mark: str = '"') -> str:
+    """A term as a syntax must write it: between ``mark``s when it holds a space, a character
+    that is not part of a word, or one of the syntax's ``reserved`` operators."""
+    if " " in text or not is_word(text) or text.lower() in reserved:
+        return f"{mark}{text}{mark}"
+    return text
