@@ -18,6 +18,8 @@ from sysreview.synthesis.meta import (
     leave_one_out,
     meta_analysis,
     read_csv,
+    subgroup_analysis,
+    trim_and_fill,
 )
 from sysreview.synthesis.meta.effects import EffectSizes
 
@@ -276,3 +278,112 @@ def test_egger_regression_test_matches_metafor_regtest() -> None:
     # test_misc_pub_bias.r: rma(measure="OR", ...) on dat.egger2001, regtest(res) -> zval -4.6686
     data = effects("egger2001", "OR")
     assert agrees(egger_test(data, "REML").statistic, -4.6686)
+
+
+# wviechtb/metafor docs/reference/trimfill.html (the pkgdown page of ?trimfill, its examples run
+# by metafor): trimfill() on the log risk ratios of dat.bcg (the BCG counts in bcg.csv).
+# method: (k0, side, k, estimate, se, ci.lb, ci.ub, tau2, QE, I2, H2) as printed.
+BCG_TRIMFILL = {
+    ("FE", "L0"): (4, "right", 17, -0.2910, 0.0383, -0.3660, -0.2160, 0.0, 262.7316, 93.91, 16.42),
+    ("FE", "R0"): (4, "right", 17, -0.2910, 0.0383, -0.3660, -0.2160, 0.0, 262.7316, 93.91, 16.42),
+    ("REML", "L0"): (
+        1,
+        "right",
+        14,
+        -0.6571,
+        0.1785,
+        -1.0070,
+        -0.3072,
+        0.3313,
+        154.6750,
+        92.14,
+        12.72,
+    ),
+}
+
+
+@pytest.mark.parametrize(("method", "estimator"), list(BCG_TRIMFILL))
+def test_bcg_trim_and_fill_matches_metafor_trimfill(method: str, estimator: str) -> None:
+    # res <- rma(yi, vi, data=dat, method="EE"|"REML"); trimfill(res[, estimator="R0"])
+    tf = trim_and_fill(effects("bcg", "RR"), method, estimator=estimator)
+    k0, side, k, est, se, lo, hi, tau2, q, i2, h2 = BCG_TRIMFILL[(method, estimator)]
+    assert (tf.k0, tf.side, tf.adjusted.k) == (k0, side, k)
+    r = tf.adjusted
+    for ours, theirs in ((r.estimate, est), (r.se, se), (r.ci_lower, lo), (r.ci_upper, hi)):
+        assert agrees(ours, theirs)
+    assert agrees(r.tau2, tau2) and agrees(r.q, q)
+    assert agrees(r.i2, i2, 2) and agrees(r.h2, h2, 2)
+
+
+def test_bcg_trim_and_fill_z_values_match_metafor_trimfill() -> None:
+    data = effects("bcg", "RR")
+    assert agrees(trim_and_fill(data, "FE").adjusted.statistic, -7.6057)
+    # metafor prints zval -3.6805 for the random-random fit. Its REML iterations stop when τ²
+    # changes by less than 1e-5; sysreview solves to 1e-10 and gets -3.680551, which is
+    # -3.6806 at 4 places. A τ² larger by 2e-6 (within metafor's tolerance) gives -3.68054, so
+    # the difference is the stopping rule, not the method (estimate, se, CI and τ² agree above).
+    assert trim_and_fill(data, "REML").adjusted.statistic == pytest.approx(-3.6805, abs=1e-4)
+
+
+def test_bcg_trim_and_fill_imputed_studies_match_metafor_trimfill() -> None:
+    # The same page prints taf$yi, taf$vi and taf$fill for the equal-effects fit: the four
+    # imputed studies (rows 14-17), 8 places.
+    tf = trim_and_fill(effects("bcg", "RR"), "FE")
+    filled_yi = [0.78929282, 0.85949921, 1.00333667, 1.03884624]
+    filled_vi = [0.073024794, 0.020010032, 0.194581121, 0.223017248]
+    assert all(agrees(a, b, 8) for a, b in zip(tf.filled_effects, filled_yi, strict=True))
+    assert all(agrees(a, b, 9) for a, b in zip(tf.filled_variances, filled_vi, strict=True))
+    # ... and the "equal-random" illustration: rma(yi, vi, data=filled) (REML) on those 17 rows.
+    data = effects("bcg", "RR")
+    augmented = EffectSizes(
+        data.measure,
+        (*data.studies, *(f"filled {i}" for i in range(tf.k0))),
+        np.concatenate([data.yi, tf.filled_effects]),
+        np.concatenate([data.vi, tf.filled_variances]),
+    )
+    r = meta_analysis(augmented, "REML")
+    got = (r.tau2, r.estimate, r.se, r.statistic, r.ci_lower, r.ci_upper)
+    expected = (0.7164, -0.3422, 0.2223, -1.5392, -0.7780, 0.0936)
+    assert all(agrees(a, b) for a, b in zip(got, expected, strict=True))
+    assert agrees(r.q, 262.7316) and agrees(r.i2, 96.03, 2) and agrees(r.h2, 25.19, 2)
+
+
+def test_mirrored_bcg_trim_and_fill_fills_the_left_side_with_metafor_numbers_negated() -> None:
+    # Not a separate published output: negating every effect mirrors the funnel, so metafor's
+    # right-side result above must come back on the left with the estimate and CI negated.
+    data = effects("bcg", "RR")
+    mirrored = EffectSizes(data.measure, data.studies, -data.yi, data.vi)
+    tf = trim_and_fill(mirrored, "FE")
+    assert (tf.k0, tf.side) == (4, "left")
+    r = tf.adjusted
+    assert agrees(r.estimate, 0.2910) and agrees(r.ci_lower, 0.2160) and agrees(r.ci_upper, 0.3660)
+
+
+@pytest.mark.parametrize("method", ["FE", "DL", "REML"])
+def test_bcg_subgroup_test_is_metafors_wald_test_of_separately_pooled_subgroups(
+    method: str,
+) -> None:
+    # No published subgroup output was found to copy. This checks the construction metafor's
+    # "comparing estimates of independent meta-analyses or subgroups" recipe uses: each
+    # subgroup pooled on its own (rma(yi, vi, subset=alloc==g)), then
+    # rma(est, sei=se, method="FE")$QE on those estimates is the test, chi² with G - 1 df. Our
+    # subgroup estimates are the plain pooled fits, whose numbers metafor checks above.
+    data = effects("bcg", "RR")
+    assert data.groups is not None
+    result = subgroup_analysis(data, method)
+    assert [g.name for g in result.subgroups] == ["random", "alternate", "systematic"]
+    for g in result.subgroups:
+        part = data.subset(np.array([x == g.name for x in data.groups]))
+        alone = meta_analysis(part, method)
+        assert (g.k, g.estimate, g.se) == (part.k, alone.estimate, alone.se)
+        assert (g.ci_lower, g.ci_upper) == (alone.ci_lower, alone.ci_upper)
+    pooled = EffectSizes(
+        data.measure,
+        tuple(g.name for g in result.subgroups),
+        np.array([g.estimate for g in result.subgroups]),
+        np.array([g.se for g in result.subgroups]) ** 2,
+    )
+    wald = meta_analysis(pooled, "FE")
+    assert result.df == 2 == wald.q_df
+    assert result.q_between == pytest.approx(wald.q, rel=1e-12)
+    assert result.p_value == pytest.approx(wald.q_p, rel=1e-9)
