@@ -142,11 +142,20 @@ class Appraisal(_Strict):
 
 
 class Synthesis(_Strict):
-    """How studies are coded. Several coders code independently; while ``blind``, each sees
-    only their own coding (the owner and the arbiter see all) until the owner ends blind
-    coding, when the comparison and the discussion begin."""
+    """How studies are coded: ``independent`` (several coders code the same studies; while
+    ``blind``, each sees only their own coding, the owner and the arbiter all of it, until the
+    owner ends blind coding, when the comparison and the discussion begin) or ``checked`` (one
+    coder per study, whose excerpts ``checkers`` other team members agree with or dispute)."""
 
+    mode: Literal["independent", "checked"] = "independent"
     blind: bool = False
+    checkers: int = Field(default=1, ge=1, le=5)
+
+    @model_validator(mode="after")
+    def _checking_is_open(self) -> Synthesis:
+        if self.mode == "checked" and self.blind:
+            raise ValueError("checked coding cannot be blind: the checker reads the coding")
+        return self
 
 
 class Member(_Strict):
@@ -337,8 +346,9 @@ _COMMENTS = {
         "# done, then a consensus) or single (one appraiser's answers are final)."
     ),
     "synthesis": (
-        "# Thematic coding: with `blind: true` each coder sees only their own coding until the\n"
-        "# owner ends blind coding (sysreview synthesis unblind); the owner and arbiter see all."
+        "# Thematic coding: `mode` independent (several coders; with `blind: true` each sees only\n"
+        "# their own coding until the owner ends it: sysreview synthesis unblind) or checked (one\n"
+        "# coder per study; `checkers` others agree with or dispute each excerpt)."
     ),
     "team": (
         "# Team and roles: owner (manages the review), reviewer (screens, extracts, appraises),\n"

@@ -33,12 +33,17 @@ class Coded:
     codes: dict[str, int]
 
 
-def make_coded(folder: Path, db_url: str | None, *, blind: bool = False) -> Coded:
+def make_coded(
+    folder: Path, db_url: str | None, *, blind: bool = False, checked: bool = False
+) -> Coded:
     """The demo's protocol, reports and 9 studies (no logins, no screening, so it is quick),
     three studies' outcomes, and a codebook: Community (analytical) > Support (code);
-    Skills (analytical) > Communication (code); nothing coded yet. ``blind``: blind coding."""
+    Skills (analytical) > Communication (code); nothing coded yet. ``blind``: blind coding;
+    ``checked``: one coder with checking."""
     protocol = demo_protocol()
     protocol.synthesis.blind = blind
+    if checked:
+        protocol.synthesis.mode = "checked"
     store, review = init_review(folder, protocol.title, "hp", db_url, protocol=protocol)
     import_included_reports(store, review, "hp")
     group_reports_into_studies(store, review, "hp")

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sysreview.cli import synthesis_codes
+from sysreview.cli import synthesis_checking, synthesis_codes
 from sysreview.errors import InvalidInput
 from sysreview.files import write_file_atomically
 
@@ -16,6 +16,7 @@ app = typer.Typer(
     help="Synthesis: codes and themes, the evidence matrix, meta-analysis.", no_args_is_help=True
 )
 synthesis_codes.register(app)
+synthesis_checking.register(app)
 
 
 @app.command("meta")

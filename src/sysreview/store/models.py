@@ -439,6 +439,22 @@ class SynthesisCoding(Base):
     code_id: Mapped[int] = mapped_column(ForeignKey("synthesis_codes.id", ondelete="CASCADE"))
 
 
+class SynthesisCheck(Base):
+    """A checker's verdict (agree or dispute, with a comment) on a coded excerpt, and the
+    excerpt's words and codes it was given to (``seen``): a later change makes it stale."""
+
+    __tablename__ = "synthesis_checks"
+    __table_args__ = (UniqueConstraint("excerpt_id", "checker"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    excerpt_id: Mapped[int] = mapped_column(ForeignKey("synthesis_excerpts.id", ondelete="CASCADE"))
+    checker: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(10))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    seen: Mapped[dict] = mapped_column(JSON)
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ThemeSummary(Base):
     """The narrative summary of one theme, as the review's text will give it."""
 

@@ -13,7 +13,17 @@ from fastapi.staticfiles import StaticFiles
 
 from sysreview.services.accounts import LoginThrottle
 from sysreview.store.engine import Store
-from sysreview.web import api, duplicates, errors, fulltexts, pages, prisma, ranking, screening
+from sysreview.web import (
+    api,
+    duplicates,
+    errors,
+    fulltexts,
+    pages,
+    prisma,
+    ranking,
+    screening,
+    synthesis_checking,
+)
 from sysreview.web import appraisal as appraisal_pages
 from sysreview.web import extraction as extraction_pages
 from sysreview.web import meta as meta_pages
@@ -50,6 +60,7 @@ def create_app(store: Store) -> FastAPI:
     app.include_router(meta_pages.router)
     app.include_router(ranking.router)
     app.include_router(search_pages.router)
+    app.include_router(synthesis_checking.router)
     app.include_router(synthesis_pages.router)
     app.include_router(api.router)
     app.include_router(search_pages.api_router)

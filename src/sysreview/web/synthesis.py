@@ -23,6 +23,7 @@ from sysreview.services.reviews import ReviewContext, review_by_slug
 from sysreview.services.sessions import SignedIn
 from sysreview.services.studies import studies_of
 from sysreview.services.synthesis_blind import blind_coding_state, end_blind_coding
+from sysreview.services.synthesis_checking import checked_excerpts
 from sysreview.store.engine import Store
 from sysreview.synthesis.cerqual import COMPONENTS, CONCERN_LABELS, CONFIDENCE
 from sysreview.synthesis.codebook import LEVEL_LABELS, LEVELS, Codebook
@@ -76,7 +77,7 @@ def _themes(book: Codebook) -> list[tuple[int, str]]:
 # -- coding ---------------------------------------------------------------------------------
 
 
-def _coding_page(
+def coding_page_response(
     request: Request,
     user: SignedIn,
     review: ReviewContext,
@@ -93,6 +94,10 @@ def _coding_page(
     studies = studies_of(store, review, user.username)
     excerpts = [e for block in view.blocks for e in block.excerpts]
     names = {e.id: ", ".join(book.get(c).name for c in e.codes) for e in excerpts}
+    checked = review.protocol.synthesis.mode == "checked"
+    found = (
+        checked_excerpts(store, review, user.username, study=view.study.label) if checked else []
+    )
     context = {
         **_rights(review, user),
         "view": view,
@@ -102,12 +107,14 @@ def _coding_page(
         "themes": _themes(book),
         "studies": studies,
         "mine": mine,
+        "checked_mode": checked,
+        "checking": {c.excerpt.id: c for c in found},
         "error": error,
     }
     return templates.TemplateResponse(request, "synthesis_coding.html", context, status_code=status)
 
 
-def _coding_url(review: ReviewContext, study_id: int, anchor: str = "") -> str:
+def coding_url(review: ReviewContext, study_id: int, anchor: str = "") -> str:
     return f"{_base(review.slug)}/studies/{study_id}/coding" + (f"#{anchor}" if anchor else "")
 
 
@@ -117,7 +124,7 @@ def coding_page(
 ) -> Response:
     """A study's texts on one side, the codebook on the other; select words, apply codes."""
     _, review = _open(request, slug, user)
-    return _coding_page(request, user, review, study_id, mine=mine)
+    return coding_page_response(request, user, review, study_id, mine=mine)
 
 
 @router.post("/reviews/{slug}/synthesis/studies/{study_id}/excerpts")
@@ -155,8 +162,8 @@ def code_selection(
             report=report,
         )
     except CORRECTABLE as exc:
-        return _coding_page(request, user, review, study_id, error=exc.message, status=400)
-    return RedirectResponse(_coding_url(review, study_id, f"excerpt-{excerpt.id}"), status_code=303)
+        return coding_page_response(request, user, review, study_id, error=exc.message, status=400)
+    return RedirectResponse(coding_url(review, study_id, f"excerpt-{excerpt.id}"), status_code=303)
 
 
 @router.post("/reviews/{slug}/synthesis/studies/{study_id}/notes")
@@ -176,8 +183,8 @@ def add_note(
         study = synthesis_web.study_by_id(store, review, user.username, study_id)
         codebook_service.write_memo(store, review, user.username, title, text, study=study.label)
     except CORRECTABLE as exc:
-        return _coding_page(request, user, review, study_id, error=exc.message, status=400)
-    return RedirectResponse(_coding_url(review, study_id), status_code=303)
+        return coding_page_response(request, user, review, study_id, error=exc.message, status=400)
+    return RedirectResponse(coding_url(review, study_id), status_code=303)
 
 
 @router.post("/reviews/{slug}/synthesis/excerpts/{excerpt_id}/remove-code")
@@ -196,8 +203,8 @@ def remove_code(
     try:
         synthesis_web.remove_code(store, review, user.username, study_id, excerpt_id, code)
     except CORRECTABLE as exc:
-        return _coding_page(request, user, review, study_id, error=exc.message, status=400)
-    return RedirectResponse(_coding_url(review, study_id), status_code=303)
+        return coding_page_response(request, user, review, study_id, error=exc.message, status=400)
+    return RedirectResponse(coding_url(review, study_id), status_code=303)
 
 
 # -- the theme board and a code's page -----------------------------------------------------
@@ -238,7 +245,7 @@ def _back(review: ReviewContext, back: str) -> str:
     """Where a codebook form returns: the board, a code's page or a study's coding page."""
     kind, _, number = back.partition(":")
     if kind == "coding" and number.isdigit():
-        return _coding_url(review, int(number))
+        return coding_url(review, int(number))
     if kind == "code" and number.isdigit():
         return f"{_base(review.slug)}/codes/{number}"
     return f"{_base(review.slug)}/themes"
@@ -249,7 +256,7 @@ def _refused(
 ) -> Response:
     kind, _, number = back.partition(":")
     if kind == "coding" and number.isdigit():
-        return _coding_page(request, user, review, int(number), error=message, status=400)
+        return coding_page_response(request, user, review, int(number), error=message, status=400)
     if kind == "code" and number.isdigit():
         return _code_page(request, user, review, int(number), error=message, status=400)
     return _board_page(request, user, review, error=message, status=400)
