@@ -27,8 +27,13 @@ def serve(
     """
     import uvicorn
 
+    from sysreview.services.ranking_process import shutdown, train_in_worker_process
     from sysreview.web import create_app
 
     store = open_store(review_dir, db)
+    train_in_worker_process()  # a retrain must not hold up the requests (see that module)
     typer.echo(f"sysreview is at http://{host}:{port}/  (Ctrl+C stops it)")
-    uvicorn.run(create_app(store), host=host, port=port, log_level="warning")
+    # uvicorn ends the process by the signal that stopped it, so no exit handler would run: the
+    # training worker is stopped as the app shuts down
+    app = create_app(store, on_shutdown=shutdown)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

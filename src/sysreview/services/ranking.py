@@ -23,7 +23,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from sysreview.protocol import Stage
 from sysreview.ranking import DEFAULT_PRESET, build_model
+from sysreview.services import ranking_process
 from sysreview.services.ranking_labels import (
     any_relevant,
     labels_for_viewers,
@@ -89,12 +90,19 @@ class Ranking:
     finished_at: datetime
     preset: str = PRESET
     seed: int = SEED
-    position: dict[int, int] = field(default_factory=dict)
     cursors: dict[str, int] = field(default_factory=dict)
+    _position: dict[int, int] | None = field(default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        if self.order is not None and not self.position:
-            self.position = {record_id: i for i, record_id in enumerate(self.order)}
+    @property
+    def position(self) -> dict[int, int]:
+        """Each record's place in the order (built on first use; a race builds it twice)."""
+        if self._position is None:
+            self._position = {record_id: i for i, record_id in enumerate(self.order or ())}
+        return self._position
+
+    def without_caches(self) -> Ranking:
+        """The ranking alone, to send to another process: no index, no reviewers' cursors."""
+        return replace(self, cursors={}, _position=None)
 
 
 @dataclass
@@ -278,9 +286,33 @@ class Trainer:
                     return
             review, stage, viewers = taken
             try:
-                self.compute_all(review, stage, sorted(viewers, key=lambda v: v or ""))
+                ordered = sorted(viewers, key=lambda v: v or "")
+                if ranking_process.enabled():
+                    self._compute_remotely(review, stage, ordered)
+                else:
+                    self.compute_all(review, stage, ordered)
             except Exception:  # a failed retrain keeps the last ranking; the next decision retries
                 log.exception("retraining the ranking of %s/%s failed", review.slug, stage.name)
+
+    def _compute_remotely(
+        self, review: ReviewContext, stage: Stage, viewers: list[str | None]
+    ) -> None:
+        """:meth:`compute_all` in the worker process; a ranking whose labels are those of the
+        one held here is not replaced, so its reviewers' cursors stay."""
+        store = self._store()
+        if store is None:
+            return
+        with store.read() as session:
+            self._refresh_sampling(session, review, stage)
+        if not viewers:
+            return
+        made = ranking_process.compute_remotely(store, review, stage, viewers)
+        with self._lock:
+            for viewer, ranking in made.items():
+                key = (review.id, stage.name, viewer)
+                held = self._latest.get(key)
+                if ranking is not None and (held is None or held.version != ranking.version):
+                    self._latest[key] = ranking
 
     def wait(self, timeout: float = 30.0) -> bool:
         """Block until no retrain is running (tests, and a clean shutdown); False on timeout."""

@@ -6,6 +6,8 @@ permission logic (services check) and no HTML (templates, autoescaped).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -34,9 +36,18 @@ from sysreview.web.security import BodySizeLimit, SecurityHeaders
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(store: Store) -> FastAPI:
-    """The web app serving every review in ``store``."""
+def create_app(store: Store, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+    """The web app serving every review in ``store``; ``on_shutdown`` runs when the server
+    stops it (``sysreview serve`` stops its ranking worker there)."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if on_shutdown is not None:
+            on_shutdown()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="sysreview",
         version="1",
         description="The sysreview JSON API. Authenticate by logging in (session cookie); "
