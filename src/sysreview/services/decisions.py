@@ -89,6 +89,7 @@ def import_decisions(
                 )
             except SysreviewError as exc:
                 raise InvalidInput(f"{file_name}:{line}: {exc} (nothing was imported)") from None
+    store.refresh_statistics("decisions", "resolutions")
     return len(rows)
 
 

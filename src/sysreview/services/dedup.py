@@ -108,6 +108,7 @@ def run_dedup(
             review_id=review.id,
             new={k: v for k, v in summary.__dict__.items() if k != "warnings"},
         )
+    store.refresh_statistics("duplicate_groups", "duplicate_members", "duplicate_suggestions")
     return summary
 
 

@@ -135,6 +135,7 @@ def import_file(
             review_id=review.id,
             new=_event_as_dict(event, summary),
         )
+    store.refresh_statistics("records", "search_events")
     return summary
 
 

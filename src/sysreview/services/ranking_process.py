@@ -58,7 +58,7 @@ def _pool() -> ProcessPoolExecutor:
             _POOL = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=context,
-                initializer=_watch_parent,
+                initializer=_start_worker,
                 initargs=(os.getpid(),),
             )
         return _POOL
@@ -105,9 +105,11 @@ def compute_remotely(
 _STORES: dict[str, Store] = {}
 
 
-def _watch_parent(parent: int) -> None:
-    """End the worker when the server that started it is gone, however it went (a killed
-    server runs no exit handlers)."""
+def _start_worker(parent: int) -> None:
+    """Run at a lower CPU priority than the server (a retrain is background work: on a small
+    machine the reviewers' requests and the database come first), and end the worker when the
+    server that started it is gone, however it went (a killed server runs no exit handlers)."""
+    os.nice(10)
 
     def watch() -> None:
         while os.getppid() == parent:

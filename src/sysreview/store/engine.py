@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from sysreview.errors import StoreError, UnknownDatabaseURL
@@ -101,6 +101,21 @@ class Store:
         """A transaction for reading, with a consistent view; objects stay usable after it."""
         with self._read_sessions() as session, session.begin():
             yield session
+
+    def refresh_statistics(self, *tables: str) -> None:
+        """After a bulk load, let PostgreSQL's planner know the tables' new sizes at once
+        (autovacuum would, a minute or more later): a freshly imported review planned on
+        empty-table statistics ran the next-record query as a scan, ~20x slower. Best effort:
+        a failure leaves the statistics to autovacuum. SQLite plans without them."""
+        if self.dialect != "postgresql":
+            return
+        try:
+            with self.write_engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                for table in tables:
+                    conn.exec_driver_sql(f'ANALYZE "{table}"')
+        except SQLAlchemyError:
+            return
 
     def table_names(self) -> list[str]:
         try:
