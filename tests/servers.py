@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 import uvicorn
 from fastapi import FastAPI
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,3 +46,25 @@ def running_server(app: FastAPI) -> Iterator[str]:
     finally:
         running.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright; closed afterwards."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+def logged_in_page(browser: Browser, base: str, user: str, password: str) -> Page:
+    """A new page of ``browser`` logged in as ``user``, on the list of their reviews."""
+    page = browser.new_page()
+    page.goto(base + "/login")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/reviews")
+    return page

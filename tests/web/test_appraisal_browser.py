@@ -7,14 +7,14 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from sysreview.demo import DEMO_PASSWORD, DemoReview
 from sysreview.services.appraisal import checklist
 from sysreview.services.dual_appraisal import appraisal_view
 from sysreview.services.studies import create_study, studies_of
 from sysreview.web import create_app
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, running_server
+from tests.servers import chromium, running_server
 
 pytestmark = pytest.mark.browser
 TOOL = "jbi-cross-sectional-modified"
@@ -29,12 +29,8 @@ def server(demo: DemoReview) -> Iterator[str]:
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def test_a_reviewer_appraises_a_study(server: str, browser: Browser, demo: DemoReview) -> None:

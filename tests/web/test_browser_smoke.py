@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from sysreview.demo import DEMO_PASSWORD, DemoReview
 from sysreview.services.status import review_status
 from sysreview.web import create_app
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, running_server
+from tests.servers import chromium, running_server
 
 pytestmark = pytest.mark.browser
 
@@ -24,12 +24,8 @@ def server(demo: DemoReview) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def test_log_in_and_read_the_demo_dashboard(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from sysreview.demo import DEMO_PASSWORD, DemoReview, demo_protocol
 from sysreview.protocol import ExtractionField
@@ -20,7 +20,7 @@ from sysreview.services.extraction import extract
 from sysreview.services.reviews import init_review
 from sysreview.services.studies import create_study
 from sysreview.web import create_app
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, running_server
+from tests.servers import chromium, logged_in_page, running_server
 
 pytestmark = pytest.mark.browser
 BCG_CSV = Path(__file__).parents[1] / "fixtures" / "meta" / "bcg.csv"
@@ -66,22 +66,12 @@ def site(tmp_path: Path) -> Iterator[tuple[str, DemoReview]]:
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _log_in(browser: Browser, base: str) -> Page:
-    page = browser.new_page()
-    page.goto(base + "/login")
-    page.fill("input[name=username]", "ln")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/reviews")
-    return page
+    return logged_in_page(browser, base, "ln", DEMO_PASSWORD)
 
 
 def _save_from_form(page: Page, base: str, slug: str, method: str) -> None:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from sysreview.demo import DEMO_PASSWORD, DemoReview, demo_protocol
 from sysreview.services.accounts import set_password
@@ -17,7 +17,7 @@ from sysreview.services.studies import create_study
 from sysreview.services.synthesis import add_code, load_codebook, write_memo
 from sysreview.services.synthesis_coding import list_excerpts
 from sysreview.web import create_app
-from tests.servers import CHROMIUM, CHROMIUM_ARGS, running_server
+from tests.servers import chromium, logged_in_page, running_server
 
 pytestmark = pytest.mark.browser
 STUDY = "Webb et al. 2015"
@@ -67,22 +67,12 @@ def site(tmp_path: Path) -> Iterator[tuple[str, DemoReview]]:
 
 @pytest.fixture
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+    with chromium() as launched:
         yield launched
-        launched.close()
 
 
 def _log_in(browser: Browser, base: str) -> Page:
-    page = browser.new_page()
-    page.goto(base + "/login")
-    page.fill("input[name=username]", "ln")
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/reviews")
-    return page
+    return logged_in_page(browser, base, "ln", DEMO_PASSWORD)
 
 
 def _code_two_excerpts(page: Page) -> None:
