@@ -27,6 +27,8 @@ PAGES = {
     f"/reviews/{{slug}}/conflicts/{TA}": RESOLVERS,
     "/reviews/{slug}/agreement": RESOLVERS,
     "/reviews/{slug}/prisma": ALL,
+    f"/reviews/{{slug}}/ranking/{TA}": ALL,
+    f"/api/reviews/{{slug}}/ranking/{TA}": ALL,
     "/api/reviews/{slug}/status": ALL,
     "/api/reviews/{slug}/audit": RESOLVERS,
 }

@@ -11,6 +11,7 @@ records in a seeded random order, and the records first decided after it form th
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -70,8 +71,19 @@ class RankingStatus:
     confidence: float
 
     def to_json(self) -> dict[str, Any]:
-        """Plain data for ``--json`` and the API (the advice's rules included)."""
-        return asdict(self)
+        """Plain data for ``--json`` and the API (the advice's rules included); an estimate
+        there is too little history for (NaN) is null, as JSON has no NaN."""
+        return _json_safe(asdict(self))
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
 
 
 def order_note(

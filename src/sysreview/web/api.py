@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from sysreview.services import audit as audit_service
 from sysreview.services.imports import SearchDetails
+from sysreview.services.ranking_status import ranking_status
 from sysreview.services.reviews import review_by_slug, reviews_of
 from sysreview.services.sessions import SignedIn
 from sysreview.services.status import review_status
@@ -113,6 +114,17 @@ def get_status(request: Request, slug: str, user: User) -> dict[str, Any]:
     store = request_store(request)
     review = review_by_slug(store, slug, user.username)
     return review_status(store, review, user.username)
+
+
+@router.get("/reviews/{slug}/ranking/{stage}", responses=ERRORS)
+def get_ranking(request: Request, slug: str, stage: str, user: User) -> dict[str, Any]:
+    """A stage's order, model, estimate of the relevant records left and stopping advice (the
+    ranking page's content, as ``sysreview ranking status --json`` prints it); null where it is
+    too early to estimate."""
+    store = request_store(request)
+    review = review_by_slug(store, slug, user.username)
+    name = review.protocol.stage(stage).name
+    return ranking_status(store, review, user.username, name).to_json()
 
 
 @router.get("/reviews/{slug}/audit", response_model=list[AuditRow], responses=ERRORS)
