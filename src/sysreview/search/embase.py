@@ -25,12 +25,10 @@ from sysreview.search.writing import (
     Written,
     alternatives,
     block_parts,
-    comment_lines,
     grouped,
     heading_note,
-    join_blocks,
-    limit_comments,
     quoted,
+    single_query,
 )
 
 NAME = "Embase.com"
@@ -167,9 +165,6 @@ def write(strategy: Strategy, vocabulary: str | None = None) -> Written:
         return grouped(block, _bare, _fielded, lambda h: _heading_text(h, vocabulary, notes), "OR")
 
     parts = block_parts(strategy, render, "OR")
-    query = join_blocks(parts, {"AND": "AND", "OR": "OR", "NOT": "NOT"})
-    clauses, kept_out = _limit_clauses(strategy.limits)
-    if clauses:
-        query = (f"({query})" if len(parts) > 1 else query) + " AND " + " AND ".join(clauses)
-    head = comment_lines(notes) + limit_comments(strategy.limits, tuple(kept_out), NAME)
-    return Written("embase", "\n".join([*head, query]), tuple(notes.items), (query,))
+    operators = {"AND": "AND", "OR": "OR", "NOT": "NOT"}
+    limits = _limit_clauses(strategy.limits)
+    return single_query("embase", NAME, strategy, parts, operators, limits, notes)

@@ -18,12 +18,10 @@ from sysreview.search.writing import (
     Written,
     alternatives,
     block_parts,
-    comment_lines,
     flag_note,
     grouped,
-    join_blocks,
-    limit_comments,
     quoted,
+    single_query,
 )
 
 NAME = "Scopus"
@@ -180,9 +178,6 @@ def write(strategy: Strategy, vocabulary: str | None = None) -> Written:
         )
 
     parts = block_parts(strategy, render, "OR")
-    query = join_blocks(parts, {"AND": "AND", "OR": "OR", "NOT": "AND NOT"})
-    clauses, kept_out = _limit_clauses(strategy.limits)
-    if clauses:
-        query = (f"({query})" if len(parts) > 1 else query) + " AND " + " AND ".join(clauses)
-    head = comment_lines(notes) + limit_comments(strategy.limits, tuple(kept_out), NAME)
-    return Written("scopus", "\n".join([*head, query]), tuple(notes.items), (query,))
+    operators = {"AND": "AND", "OR": "OR", "NOT": "AND NOT"}
+    limits = _limit_clauses(strategy.limits)
+    return single_query("scopus", NAME, strategy, parts, operators, limits, notes)

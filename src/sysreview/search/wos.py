@@ -18,14 +18,12 @@ from sysreview.search.writing import (
     Written,
     alternatives,
     block_parts,
-    comment_lines,
     field_note,
     grouped,
     heading_note,
-    join_blocks,
-    limit_comments,
     order_note,
     quoted,
+    single_query,
 )
 
 NAME = "Web of Science"
@@ -142,9 +140,6 @@ def write(strategy: Strategy, vocabulary: str | None = None) -> Written:
         )
 
     parts = block_parts(strategy, render, "OR")
-    query = join_blocks(parts, {"AND": "AND", "OR": "OR", "NOT": "NOT"})
-    clauses, kept_out = _limit_clauses(strategy.limits)
-    if clauses:
-        query = (f"({query})" if len(parts) > 1 else query) + " AND " + " AND ".join(clauses)
-    head = comment_lines(notes) + limit_comments(strategy.limits, tuple(kept_out), NAME)
-    return Written("wos", "\n".join([*head, query]), tuple(notes.items), (query,))
+    operators = {"AND": "AND", "OR": "OR", "NOT": "NOT"}
+    limits = _limit_clauses(strategy.limits)
+    return single_query("wos", NAME, strategy, parts, operators, limits, notes)

@@ -61,6 +61,25 @@ def limit_comments(limits: Limits, which: tuple[str, ...], platform: str) -> lis
     return lines
 
 
+def single_query(
+    syntax: str,
+    platform: str,
+    strategy: Strategy,
+    parts: list[tuple[str, str]],
+    names: dict[str, str],
+    limits: tuple[list[str], list[str]],
+    notes: Notes,
+) -> Written:
+    """A database searched with one query line: the blocks joined with ``names``, the limit
+    clauses the query can carry ANDed on, the rest of the limits and the notes as comments."""
+    query = join_blocks(parts, names)
+    clauses, kept_out = limits
+    if clauses:
+        query = (f"({query})" if len(parts) > 1 else query) + " AND " + " AND ".join(clauses)
+    head = comment_lines(notes) + limit_comments(strategy.limits, tuple(kept_out), platform)
+    return Written(syntax, "\n".join([*head, query]), tuple(notes.items), (query,))
+
+
 def join_blocks(parts: list[tuple[str, str]], names: dict[str, str]) -> str:
     """Blocks joined left to right; the result so far is put in parentheses whenever the
     operator changes, so no syntax's precedence rules can regroup it."""
