@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -76,6 +76,67 @@ def _never_wait_for_locks(session: Session) -> None:
 # ---------------------------------------------------------------------------------- rankings
 
 
+class RecordOrder:
+    """Record ids in screening order, and each id's place in it, held as numpy arrays.
+
+    A 100,000-record order as a tuple with a dict of places cost the web server ~20 ms of
+    interpreter time to index and ~5 ms to unpickle each time a retrain finished in the worker
+    process, and both stalled every request meanwhile; as arrays, the index is built where the
+    ranking is trained and crosses processes as a few buffers."""
+
+    __slots__ = ("ids", "_sorted", "_places")
+
+    def __init__(self, ids: Iterable[int] | np.ndarray) -> None:
+        self.ids = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64)
+        sorter = np.argsort(self.ids, kind="stable")
+        self._sorted = self.ids[sorter]
+        self._places = sorter
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __bool__(self) -> bool:
+        return len(self.ids) > 0
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.ids.tolist())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, RecordOrder):
+            return bool(np.array_equal(self.ids, other.ids))
+        if isinstance(other, list | tuple):
+            return self.ids.tolist() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def chunk(self, begin: int, size: int) -> list[int]:
+        """The ids at places ``begin`` to ``begin + size``."""
+        return self.ids[begin : begin + size].tolist()
+
+    def at(self, place: int) -> int:
+        return int(self.ids[place])
+
+    def place(self, record_id: int, default: int) -> int:
+        """Where ``record_id`` stands in the order (``default`` when it is not in it)."""
+        found = int(np.searchsorted(self._sorted, record_id))
+        if found < len(self._sorted) and self._sorted[found] == record_id:
+            return int(self._places[found])
+        return default
+
+    def places(self, record_ids: Sequence[int], default: int) -> list[int]:
+        """:meth:`place` of each id, at once."""
+        wanted = np.asarray(record_ids, dtype=np.int64)
+        found = np.minimum(np.searchsorted(self._sorted, wanted), max(len(self._sorted) - 1, 0))
+        if not len(self._sorted):
+            return [default] * len(wanted)
+        known = self._sorted[found] == wanted
+        return np.where(known, self._places[found], default).tolist()
+
+    def __contains__(self, record_id: object) -> bool:
+        return isinstance(record_id, int) and self.place(record_id, -1) >= 0
+
+
 @dataclass
 class Ranking:
     """A finished training: every record of the review, most likely relevant first (None when
@@ -83,7 +144,7 @@ class Ranking:
 
     viewer: str | None
     version: str
-    order: tuple[int, ...] | None
+    order: RecordOrder | None
     included: int
     excluded: int
     seconds: float
@@ -91,18 +152,10 @@ class Ranking:
     preset: str = PRESET
     seed: int = SEED
     cursors: dict[str, int] = field(default_factory=dict)
-    _position: dict[int, int] | None = field(default=None, repr=False)
-
-    @property
-    def position(self) -> dict[int, int]:
-        """Each record's place in the order (built on first use; a race builds it twice)."""
-        if self._position is None:
-            self._position = {record_id: i for i, record_id in enumerate(self.order or ())}
-        return self._position
 
     def without_caches(self) -> Ranking:
-        """The ranking alone, to send to another process: no index, no reviewers' cursors."""
-        return replace(self, cursors={}, _position=None)
+        """The ranking alone, to send to another process: no reviewers' cursors."""
+        return replace(self, cursors={})
 
 
 @dataclass
@@ -128,7 +181,7 @@ def _train(features: _Features, labels: dict[int, bool], viewer: str | None) -> 
     version = labels_version(labels)
     included = sum(1 for v in labels.values() if v)
     excluded = len(labels) - included
-    order: tuple[int, ...] | None = None
+    order: RecordOrder | None = None
     if included and excluded:
         index = {int(r): i for i, r in enumerate(features.ids)}
         known = [r for r in labels if r in index]
@@ -137,7 +190,7 @@ def _train(features: _Features, labels: dict[int, bool], viewer: str | None) -> 
         y = np.fromiter((int(labels[r]) for r in known), dtype=np.int64, count=len(known))
         model.fit(features.matrix, rows, y)
         ranked = model.next_records(features.matrix, np.zeros(len(features.ids), dtype=bool))
-        order = tuple(int(features.ids[i]) for i in ranked)
+        order = RecordOrder(features.ids[np.asarray(ranked, dtype=np.int64)])
     return Ranking(
         viewer,
         version,
@@ -369,9 +422,7 @@ class Trainer:
         order = np.asarray(sorted(ids), dtype=np.int64)[
             np.random.default_rng(seed).permutation(len(ids))
         ]
-        made = Ranking(
-            None, f"random-{seed}", tuple(int(i) for i in order), 0, 0, 0.0, datetime.now(UTC)
-        )
+        made = Ranking(None, f"random-{seed}", RecordOrder(order), 0, 0, 0.0, datetime.now(UTC))
         with self._lock:
             self._shuffled = {k: v for k, v in self._shuffled.items() if k[:2] != key[:2]}
             self._shuffled[key] = made
@@ -440,11 +491,13 @@ def first_open(
     Records only ever close, so the reviewer's cursor skips the chunks at the head of the
     order that had nothing to offer; the chunk holding the last record offered is asked again.
     Whatever the walk misses, the caller's as-imported query still finds."""
-    order = ranking.order or ()
+    order = ranking.order
+    if order is None:
+        return None
     cursor = ranking.cursors.get(reviewer, 0)
-    start = cursor if after is None else max(cursor, ranking.position.get(after, len(order)) + 1)
+    start = cursor if after is None else max(cursor, order.place(after, len(order)) + 1)
     for begin in range(start, len(order), CHUNK):
-        chunk = order[begin : begin + CHUNK]
+        chunk = order.chunk(begin, CHUNK)
         found = set(open_among(chunk))
         if not found:
             if after is None:
@@ -452,7 +505,7 @@ def first_open(
             continue
         if after is None:  # only whole chunks with nothing to offer are skipped next time
             ranking.cursors[reviewer] = begin
-        return order[min(ranking.position[r] for r in found)]
+        return next(r for r in chunk if r in found)
     return None
 
 
@@ -462,14 +515,14 @@ def after_in_order(
     """``record_ids`` in the ranking's order (ids it has not seen last, as imported), from the
     one after ``after`` on; with no ranking, imported order after ``after``'s id."""
     ids = list(record_ids)
-    if ranking is None:
+    if ranking is None or ranking.order is None:
         return [r for r in ids if after is None or r > after]
-    last = len(ranking.position)
-    ordered = sorted(ids, key=lambda r: (ranking.position.get(r, last), r))
-    if after is None or after not in ranking.position:
-        return ordered
-    start = ranking.position[after]
-    return [r for r in ordered if ranking.position.get(r, last) > start]
+    last = len(ranking.order)
+    placed = sorted(zip(ranking.order.places(ids, last), ids, strict=True))
+    if after is None or after not in ranking.order:
+        return [r for _, r in placed]
+    start = ranking.order.place(after, last)
+    return [r for place, r in placed if place > start]
 
 
 def train_now(store: Store, review: ReviewContext, stage: Stage, viewer: str | None) -> Ranking:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, case, exists, func, or_, select, union
+from sqlalchemy import bindparam, case, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from sysreview.consensus import (
@@ -324,48 +324,52 @@ def _next_open_record(
 
 def _merged_away(record_id: Any) -> Any:
     """SQL: the record is in an active duplicate group with a lower record id (the group is
-    screened through that one)."""
+    screened through that one). A per-record count, for the reason :func:`_open_records` gives."""
     member, other = aliased(DuplicateMember), aliased(DuplicateMember)
-    return exists().where(
-        member.record_id == record_id,
-        other.group_id == member.group_id,
-        other.record_id < record_id,
-        DuplicateGroup.id == member.group_id,
-        DuplicateGroup.active,
+    earlier = (
+        select(func.count())
+        .select_from(member)
+        .join(other, other.group_id == member.group_id)
+        .join(DuplicateGroup, DuplicateGroup.id == member.group_id)
+        .where(member.record_id == record_id, other.record_id < record_id, DuplicateGroup.active)
+        .scalar_subquery()
     )
+    return earlier > 0
 
 
 def _open_records(review: ReviewContext, stage: Stage, user_id: int, after: int | None) -> Any:
     """Records of the first stage open to a reviewer: not merged away as a duplicate, fewer
-    decisions than the stage needs, none of them this reviewer's, and not resolved."""
+    decisions than the stage needs, none of them this reviewer's, and not resolved.
+
+    Each test is a per-record count (a scalar subquery), never NOT EXISTS: PostgreSQL turns
+    NOT EXISTS into an anti join, and on decision statistics that lag behind screening it
+    read every decision of the stage (the reviewer's own, or all resolutions) for each query
+    instead of probing the few records asked about: a cost that grew with every decision."""
     record = StoredRecord.__table__
-    decided = (
-        select(func.count())
-        .where(
-            Decision.review_id == review.id,
-            Decision.stage == stage.name,
-            Decision.record_id == record.c.id,
+
+    def counted(model: Any, *where: Any) -> Any:
+        return (
+            select(func.count())
+            .select_from(model)
+            .where(
+                model.review_id == review.id,
+                model.stage == stage.name,
+                model.record_id == record.c.id,
+                *where,
+            )
+            .scalar_subquery()
         )
-        .scalar_subquery()
-    )
-    mine = exists().where(
-        Decision.review_id == review.id,
-        Decision.stage == stage.name,
-        Decision.record_id == record.c.id,
-        Decision.reviewer_id == user_id,
-    )
-    resolved = exists().where(
-        ConflictResolution.review_id == review.id,
-        ConflictResolution.stage == stage.name,
-        ConflictResolution.record_id == record.c.id,
-    )
+
+    decided = counted(Decision)
+    mine = counted(Decision, Decision.reviewer_id == user_id)
+    resolved = counted(ConflictResolution)
     query = (
         select(record.c.id)
         .where(
             record.c.review_id == review.id,
             decided < stage.reviewers,
-            ~mine,
-            ~resolved,
+            mine == 0,
+            resolved == 0,
             ~_merged_away(record.c.id),
         )
         .order_by(record.c.id)
@@ -474,14 +478,16 @@ def apply_decision(
         )
     data = load_stage(session, review, stage.name, record_id)
     state = _state(stage, data, record_id)
-    existing = session.scalar(
-        select(Decision).where(
-            Decision.review_id == review.id,
-            Decision.stage == stage.name,
-            Decision.record_id == record_id,
-            Decision.reviewer_id == reviewer_id,
+    existing = None
+    if (record_id, reviewer) in data.versions:  # a change: load the decision to update it
+        existing = session.scalar(
+            select(Decision).where(
+                Decision.review_id == review.id,
+                Decision.stage == stage.name,
+                Decision.record_id == record_id,
+                Decision.reviewer_id == reviewer_id,
+            )
         )
-    )
     _check_change(stage, data, record_id, state, existing, expected_version, reviewer)
     old = _decision_dict(existing) if existing else None
     now = datetime.now(UTC)
@@ -515,7 +521,23 @@ def apply_decision(
         new=_decision_dict(existing),
         reason="" if audit_actor in (None, reviewer) else f"imported for {reviewer}",
     )
-    return existing, _state(stage, load_stage(session, review, stage.name, record_id), record_id)
+    return existing, _state(stage, _with_judgement(data, record_id, existing, reviewer), record_id)
+
+
+def _with_judgement(
+    data: StageData, record_id: int, decision: Decision, reviewer: str
+) -> StageData:
+    """``data`` as it is once ``decision`` is stored: worked out here rather than read back,
+    since the record is locked by the caller's transaction and no other decision can reach it."""
+    made = Judgement(
+        reviewer, decision.verdict, decision.reason, decision.note, tuple(decision.labels or ())
+    )
+    before = data.judgements.get(record_id, [])
+    after = [made if j.reviewer == reviewer else j for j in before]
+    if not any(j.reviewer == reviewer for j in before):
+        after.append(made)
+    versions = {**data.versions, (record_id, reviewer): decision.version}
+    return StageData({**data.judgements, record_id: after}, versions, data.resolutions)
 
 
 def _check_change(
@@ -678,28 +700,26 @@ def _first_stage_progress(
     session: Session, review: ReviewContext, stage: Stage, actor: str
 ) -> dict[str, int]:
     """:func:`reviewer_progress` for the first stage from aggregates over decisions and
-    duplicate groups, never a pass over the records: it is shown on every screening page."""
+    duplicate groups, never a pass over the records: it is shown on every screening page, so
+    its four counts travel in one statement (one round trip to PostgreSQL, not four)."""
     user_id = _user_id(session, actor)
-    total = (
-        session.scalar(  # each search event knows its count: no pass over the records
-            select(func.coalesce(func.sum(SearchEvent.record_count), 0)).where(
-                SearchEvent.review_id == review.id
-            )
-        )
-        or 0
-    )
-    sizes = session.execute(
+    imported = select(  # each search event knows its count: no pass over the records
+        func.coalesce(func.sum(SearchEvent.record_count), 0)
+    ).where(SearchEvent.review_id == review.id)
+    active = (DuplicateGroup.review_id == review.id, DuplicateGroup.active)
+    members = (
         select(func.count())
         .select_from(DuplicateMember)
         .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
-        .where(DuplicateGroup.review_id == review.id, DuplicateGroup.active)
-        .group_by(DuplicateGroup.id)
-    ).scalars()
-    records = total - sum(size - 1 for size in sizes)
-    at_stage = (Decision.review_id == review.id, Decision.stage == stage.name)
-    decided = (
-        session.scalar(select(func.count()).where(*at_stage, Decision.reviewer_id == user_id)) or 0
+        .where(*active)
     )
+    groups = (
+        select(func.count(func.distinct(DuplicateMember.group_id)))
+        .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
+        .where(*active)
+    )
+    at_stage = (Decision.review_id == review.id, Decision.stage == stage.name)
+    decided = select(func.count()).where(*at_stage, Decision.reviewer_id == user_id)
     closed = (
         select(Decision.record_id)
         .where(*at_stage)
@@ -714,10 +734,13 @@ def _first_stage_progress(
     resolved = select(ConflictResolution.record_id).where(
         ConflictResolution.review_id == review.id, ConflictResolution.stage == stage.name
     )
-    closed_count = (
-        session.scalar(select(func.count()).select_from(union(closed, resolved).subquery())) or 0
-    )
-    return {"records": records, "decided": decided, "left": records - closed_count}
+    closed_count = select(func.count()).select_from(union(closed, resolved).subquery())
+    total, merged, group_count, mine, done = session.execute(
+        select(*(q.scalar_subquery() for q in (imported, members, groups, decided, closed_count)))
+    ).one()
+    # a group of n records is screened as one: n - 1 of them leave the count
+    records = int(total or 0) - (int(merged or 0) - int(group_count or 0))
+    return {"records": records, "decided": int(mine or 0), "left": records - int(done or 0)}
 
 
 # ------------------------------------------------------------------------------------ helpers

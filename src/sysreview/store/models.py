@@ -116,8 +116,9 @@ class Decision(Base):
 
     __tablename__ = "decisions"
     __table_args__ = (
+        # Also the index of every (review, stage) and (review, stage, record) lookup: a second
+        # index on (review, stage) alone invited scans of a whole stage (migration 0012).
         UniqueConstraint("review_id", "stage", "record_id", "reviewer_id"),
-        Index("ix_decisions_review_stage", "review_id", "stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
