@@ -27,11 +27,12 @@ def serve(
     """
     import uvicorn
 
-    from sysreview.services.ranking_process import shutdown, train_in_worker_process
+    from sysreview.services.ranking_process import shutdown, start_now, train_in_worker_process
     from sysreview.web import create_app
 
     store = open_store(review_dir, db)
     train_in_worker_process()  # a retrain must not hold up the requests (see that module)
+    start_now()
     typer.echo(f"sysreview is at http://{host}:{port}/  (Ctrl+C stops it)")
     # uvicorn ends the process by the signal that stopped it, so no exit handler would run: the
     # training worker is stopped as the app shuts down

@@ -46,6 +46,14 @@ def train_in_worker_process(enabled: bool = True) -> None:
         shutdown()
 
 
+def start_now() -> None:
+    """Start the worker process and load the ranking code in it now, in the background, rather
+    than with the review's first decision: its start-up (a few seconds of CPU importing
+    scikit-learn) then competes with the server starting, not with the first reviewers."""
+    if _ENABLED:
+        _pool().submit(_load_ranking_code)
+
+
 def enabled() -> bool:
     return _ENABLED
 
@@ -117,6 +125,10 @@ def _start_worker(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _load_ranking_code() -> None:
+    import sysreview.services.ranking  # noqa: F401  (scikit-learn and the presets with it)
 
 
 def _compute(
