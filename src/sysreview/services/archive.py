@@ -172,8 +172,9 @@ TABLES: tuple[ArchivedTable, ...] = (
 )
 
 
-NOT_ARCHIVED = frozenset({"web_sessions", "idempotency_keys"})
-"""Tables deliberately left out: sign-ins and replay tokens are secrets of one server."""
+NOT_ARCHIVED = frozenset({"web_sessions", "idempotency_keys", "screening_tallies"})
+"""Tables deliberately left out: sign-ins and replay tokens are secrets of one server, and
+screening tallies are counts rebuilt from the decisions."""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from sysreview.errors import AlreadyExists, InvalidInput, NotFound, StaleWrite
 from sysreview.protocol import Stage
 from sysreview.records import Record
 from sysreview.screening import check_decision, check_resolution
+from sysreview.services import screening_tallies as tallies
 from sysreview.services.fulltexts import not_retrieved_ids
 from sysreview.services.permissions import allowed
 from sysreview.services.reading import READING
@@ -521,7 +522,16 @@ def apply_decision(
         new=_decision_dict(existing),
         reason="" if audit_actor in (None, reviewer) else f"imported for {reviewer}",
     )
-    return existing, _state(stage, _with_judgement(data, record_id, existing, reviewer), record_id)
+    after = _with_judgement(data, record_id, existing, reviewer)
+    tallies.record_changed(
+        session, review, stage, _tally(data, record_id), _tally(after, record_id)
+    )
+    return existing, _state(stage, after, record_id)
+
+
+def _tally(data: StageData, record_id: int) -> tallies.RecordTally:
+    deciders = frozenset(j.reviewer for j in data.judgements.get(record_id, []))
+    return tallies.RecordTally(deciders, record_id in data.resolutions)
 
 
 def _with_judgement(
@@ -586,7 +596,8 @@ def resolve(
         user_id = _user_id(session, actor)
         _lock_record(session, review, record_id)
         _require_entering(session, review, stage.name, record_id)
-        state = _state(stage, load_stage(session, review, stage.name, record_id), record_id)
+        data = load_stage(session, review, stage.name, record_id)
+        state = _state(stage, data, record_id)
         if state != "conflict":
             raise StaleWrite(f"record {record_id} is not in conflict at {stage.label} ({state})")
         session.add(
@@ -611,6 +622,10 @@ def resolve(
             review_id=review.id,
             old={"state": state},
             new={"verdict": verdict, "reason": reason, "note": note},
+        )
+        before = _tally(data, record_id)
+        tallies.record_changed(
+            session, review, stage, before, tallies.RecordTally(before.reviewers, True)
         )
     _retrain_later(store, review, stage, actor)
     return DecisionResult(record_id, stage.name, verdict, 1, verdict)
@@ -699,10 +714,9 @@ def reviewer_progress(
 def _first_stage_progress(
     session: Session, review: ReviewContext, stage: Stage, actor: str
 ) -> dict[str, int]:
-    """:func:`reviewer_progress` for the first stage from aggregates over decisions and
-    duplicate groups, never a pass over the records: it is shown on every screening page, so
-    its four counts travel in one statement (one round trip to PostgreSQL, not four)."""
-    user_id = _user_id(session, actor)
+    """:func:`reviewer_progress` for the first stage, never a pass over the records or the
+    decisions: it is shown on every screening page. The records come from the search events'
+    counts less the duplicates merged away, the rest from the running counts."""
     imported = select(  # each search event knows its count: no pass over the records
         func.coalesce(func.sum(SearchEvent.record_count), 0)
     ).where(SearchEvent.review_id == review.id)
@@ -718,6 +732,26 @@ def _first_stage_progress(
         .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
         .where(*active)
     )
+    counted = tallies.progress_counts(session, review, stage, actor)
+    if counted is None:  # no running counts yet: count the decisions (see screening_tallies)
+        counted = _progress_from_decisions(session, review, stage, _user_id(session, actor))
+    total, merged, group_count = session.execute(
+        select(*(q.scalar_subquery() for q in (imported, members, groups)))
+    ).one()
+    # a group of n records is screened as one: n - 1 of them leave the count
+    records = int(total or 0) - (int(merged or 0) - int(group_count or 0))
+    return {
+        "records": records,
+        "decided": counted.decided,
+        "left": records - counted.closed_to_reviewer,
+    }
+
+
+def _progress_from_decisions(
+    session: Session, review: ReviewContext, stage: Stage, user_id: int
+) -> tallies.ProgressCounts:
+    """The reviewer's decisions and the records closed to them, by a pass over the stage's
+    decisions (what the running counts spare each request)."""
     at_stage = (Decision.review_id == review.id, Decision.stage == stage.name)
     decided = select(func.count()).where(*at_stage, Decision.reviewer_id == user_id)
     closed = (
@@ -735,12 +769,10 @@ def _first_stage_progress(
         ConflictResolution.review_id == review.id, ConflictResolution.stage == stage.name
     )
     closed_count = select(func.count()).select_from(union(closed, resolved).subquery())
-    total, merged, group_count, mine, done = session.execute(
-        select(*(q.scalar_subquery() for q in (imported, members, groups, decided, closed_count)))
+    mine, done = session.execute(
+        select(decided.scalar_subquery(), closed_count.scalar_subquery())
     ).one()
-    # a group of n records is screened as one: n - 1 of them leave the count
-    records = int(total or 0) - (int(merged or 0) - int(group_count or 0))
-    return {"records": records, "decided": int(mine or 0), "left": records - int(done or 0)}
+    return tallies.ProgressCounts(int(mine or 0), int(done or 0))
 
 
 # ------------------------------------------------------------------------------------ helpers

@@ -244,6 +244,29 @@ class ConflictResolution(Base):
     resolved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ScreeningTally(Base):
+    """Running counts behind a reviewer's progress at a stage, kept by every decision and
+    resolution so the screening page never counts a stage's decisions (a 100,000-record
+    review late in screening has some 200,000): derived data, rebuilt from the decisions when
+    missing or made for another number of reviewers, and never archived.
+
+    One row per (review, stage, reviewer); ``reviewer`` "" is the stage as a whole, whose
+    ``closed`` counts records with the decisions the stage needs or a resolution. A reviewer's
+    ``decided`` counts their decisions, and ``open_decided`` those on records not yet closed."""
+
+    __tablename__ = "screening_tallies"
+
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("reviews.id", ondelete="CASCADE"), primary_key=True
+    )
+    stage: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reviewer: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reviewers_needed: Mapped[int] = mapped_column()
+    closed: Mapped[int] = mapped_column(default=0)
+    decided: Mapped[int] = mapped_column(default=0)
+    open_decided: Mapped[int] = mapped_column(default=0)
+
+
 class FullText(Base):
     """A record's full text: retrieved (a stored file and its extracted text) or recorded as not
     retrievable, which PRISMA counts."""
