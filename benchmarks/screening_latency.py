@@ -16,7 +16,13 @@ others (those count too: the time runs until the next record is in hand); the go
 is p95 < 50 ms. Baseline named in the same
 run: the same loops against a 1,000-record review, so the cost of review size is visible.
 
+With ``--screened F`` the large review is measured late in screening instead: two other
+reviewers have already decided the first fraction F of its records (imported through
+`sysreview decisions import`'s code path), so every count and query meets a stage holding
+2 x F x N decisions, as a team does in its last weeks.
+
     python benchmarks/screening_latency.py [--records 100000] [--decisions 30] [--skip-pg|--only-pg]
+        [--screened 0.9]
 """
 
 from __future__ import annotations
@@ -43,26 +49,46 @@ from tests.servers import free_port  # noqa: E402
 from sysreview.demo.synthetic import ris_export  # noqa: E402
 from sysreview.protocol import Member, Stage, default_protocol  # noqa: E402
 from sysreview.services.accounts import set_password  # noqa: E402
+from sysreview.services.decisions import import_decisions  # noqa: E402
 from sysreview.services.imports import SearchDetails, import_file  # noqa: E402
 from sysreview.services.reviews import init_review  # noqa: E402
 
 REVIEWERS = [f"s{n:02d}" for n in range(1, 11)]
+EARLIER = ["e1", "e2"]
+"""Two reviewers whose decisions, with --screened, were made before the measured session."""
 PASSWORD = "latency-password"
 VERDICTS = ["include"] + ["exclude"] * 19
 """One include in twenty, as screening goes: the ranking model has something to learn, so its
 retraining after each decision (ranked order is the default) is part of the load measured."""
 
 
-def build(folder: Path, records: int, db_url: str | None):  # type: ignore[no-untyped-def]
+def build(folder: Path, records: int, db_url: str | None, screened: float = 0.0):  # type: ignore[no-untyped-def]
     protocol = default_protocol("Latency", "owner1")
     protocol.stages[:] = [Stage(name="title_abstract", label="Title/abstract", reviewers=2)]
-    protocol.team.extend(Member(user=name, role="reviewer") for name in REVIEWERS)
+    protocol.team.extend(Member(user=name, role="reviewer") for name in REVIEWERS + EARLIER)
     store, review = init_review(folder, protocol.title, "owner1", db_url, protocol)
     data = "".join(ris_export(records)).encode()
     import_file(store, review, "owner1", data, file_name="big.ris", search=SearchDetails("X"))
     for name in REVIEWERS:
         set_password(store, name, PASSWORD, actor="owner1")
+    if screened:
+        import_decisions(store, review, "owner1", _earlier_decisions(store, screened), "e.csv")
     return store, review
+
+
+def _earlier_decisions(store, screened: float) -> bytes:  # type: ignore[no-untyped-def]
+    """Both earlier reviewers' decisions on the first ``screened`` of the records, as CSV."""
+    from sqlalchemy import select
+
+    from sysreview.store.models import StoredRecord
+
+    with store.read() as session:
+        ids = list(session.scalars(select(StoredRecord.id).order_by(StoredRecord.id)))
+    lines = ["stage,record_id,reviewer,verdict,reason,note,labels"]
+    for n, record in enumerate(ids[: int(screened * len(ids))]):
+        verdict = VERDICTS[n % len(VERDICTS)]
+        lines += [f"title_abstract,{record},{name},{verdict},,," for name in EARLIER]
+    return ("\n".join(lines) + "\n").encode()
 
 
 def reviewer_loop(
@@ -163,12 +189,12 @@ def percentiles(times: list[float]) -> tuple[float, float]:
 
 
 def measure(
-    records: int, decisions: int, think: float, db_url: str | None
+    records: int, decisions: int, think: float, db_url: str | None, screened: float = 0.0
 ) -> dict[str, tuple[float, float, int, int]]:
     """p50, p95 (ms) and count per load, paced first, then closed loop on what is left."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "r"
-        store, review = build(folder, records, db_url)
+        store, review = build(folder, records, db_url, screened)
         store.dispose()
         figures = {}
         with served(folder, db_url) as base:
@@ -195,6 +221,9 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--skip-pg", action="store_true")
     parser.add_argument("--only-pg", action="store_true")
+    parser.add_argument(
+        "--screened", type=float, default=0.0, help="fraction already decided (large review)"
+    )
     args = parser.parse_args()
     header = f"{'database':<12}{'records':>9}  {'load':<12}{'n':>6}{'taken':>7}"
     print(header + f"{'p50 ms':>9}{'p95 ms':>9}")
@@ -205,9 +234,11 @@ def main() -> None:
             schema = url = None
             if name == "postgresql":
                 schema, url = pg_url(args.postgres)
-            figures = measure(records, args.decisions, args.think, url)
+            screened = args.screened if records == args.records else 0.0
+            figures = measure(records, args.decisions, args.think, url, screened)
+            size = f"{records:,}" + (f" ({screened:.0%} done)" if screened else "")
             for load, (p50, p95, n, taken) in figures.items():
-                row = f"{name:<12}{records:>9,}  {load:<12}{n:>6}{taken:>7}"
+                row = f"{name:<12}{size:>9}  {load:<12}{n:>6}{taken:>7}"
                 print(row + f"{p50:>9.1f}{p95:>9.1f}")
             if schema:
                 import psycopg

@@ -59,6 +59,12 @@ RETRAIN_DELAY = 0.2
 """Seconds a retrain waits after a decision: the decision's request answers with the next
 record at once, without a retrain competing for the interpreter, and a burst of decisions
 is learnt in one retrain."""
+REST_PER_TRAINING_SECOND = 1.0
+"""After a retrain of t seconds, the next waits t seconds at least (decisions made meanwhile
+are learnt together): on a large review, where a retrain takes a second or more and a team
+decides faster than that, retraining would otherwise take a whole core for as long as the
+team screens, and on a small machine the reviewers' requests compete with it for the CPU.
+The order a reviewer gets is then at most about two retrains old."""
 SAMPLING_REFRESH = 5.0
 """A background run reads the sampling phase afresh when what it knows is older than this."""
 SAMPLING_TTL = 60.0
@@ -90,7 +96,7 @@ class RecordOrder:
         self.ids = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids), dtype=np.int64)
         sorter = np.argsort(self.ids, kind="stable")
         self._sorted = self.ids[sorter]
-        self._places = sorter
+        self._places = sorter.astype(np.int32)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -253,7 +259,7 @@ class Trainer:
         store = self._store()
         if store is None:
             return
-        with store.read() as session:
+        with store.read_transaction() as session:
             _never_wait_for_locks(session)
             self._refresh_sampling(session, review, stage)
             viewers = list(viewers)
@@ -329,8 +335,9 @@ class Trainer:
         worker.start()
 
     def _work(self, key: tuple[int, str]) -> None:
+        rest = RETRAIN_DELAY
         while True:
-            time.sleep(RETRAIN_DELAY)  # let the request that decided fetch its next record first
+            time.sleep(rest)  # let the request that decided fetch its next record first
             with self._lock:
                 taken = self._pending.pop(key, None)
                 if taken is None:
@@ -338,6 +345,7 @@ class Trainer:
                     self._lock.notify_all()
                     return
             review, stage, viewers = taken
+            started = time.monotonic()
             try:
                 ordered = sorted(viewers, key=lambda v: v or "")
                 if ranking_process.enabled():
@@ -346,6 +354,7 @@ class Trainer:
                     self.compute_all(review, stage, ordered)
             except Exception:  # a failed retrain keeps the last ranking; the next decision retries
                 log.exception("retraining the ranking of %s/%s failed", review.slug, stage.name)
+            rest = max(RETRAIN_DELAY, REST_PER_TRAINING_SECOND * (time.monotonic() - started))
 
     def _compute_remotely(
         self, review: ReviewContext, stage: Stage, viewers: list[str | None]
