@@ -259,7 +259,7 @@ class Trainer:
         store = self._store()
         if store is None:
             return
-        with store.read_transaction() as session:
+        with store.read() as session:
             _never_wait_for_locks(session)
             self._refresh_sampling(session, review, stage)
             viewers = list(viewers)

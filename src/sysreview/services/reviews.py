@@ -122,7 +122,7 @@ def open_review(store: Store, folder: Path, actor: str) -> ReviewContext:
 
 def review_by_slug(store: Store, slug: str, actor: str) -> ReviewContext:
     """A review found by its slug (the web's way in), with its protocol reloaded if possible."""
-    with store.read() as session:
+    with store.read_statements() as session:
         review = session.scalar(select(Review).where(Review.slug == slug))
         if review is None:
             raise NotFound(f"no review named {slug!r}")

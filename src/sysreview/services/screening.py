@@ -161,7 +161,7 @@ def record_view(
     """A record at a stage, with only the judgements ``actor`` may see."""
     review.require(actor, "records.view")
     stage = review.protocol.stage(stage_name)
-    with store.read() as session:
+    with store.read_statements() as session:
         _require_entering(session, review, stage.name, record_id)
         data = load_stage(session, review, stage.name, record_id)
         return _view(session, review, actor, stage, data, record_id)
@@ -234,7 +234,7 @@ def _pick_next(
     from sysreview.services import ranking  # imports this module: loaded on first use
 
     busy = READING.held_by_others((store.url, review.id, stage.name), actor)
-    with store.read() as session:
+    with store.read_statements() as session:
         order = ranking.order_for(store, session, review, stage, actor)
         if stage.name == review.protocol.stages[0].name and not stage.requires_full_text:
             user_id = _user_id(session, actor)
@@ -696,7 +696,7 @@ def reviewer_progress(
     """How far ``actor`` is: records entering the stage, decided by them, left for them."""
     review.require(actor, "records.view")
     stage = review.protocol.stage(stage_name)
-    with store.read() as session:
+    with store.read_statements() as session:
         if stage.name == review.protocol.stages[0].name and not stage.requires_full_text:
             return _first_stage_progress(session, review, stage, actor)
         states = stage_states(session, review)[stage.name]

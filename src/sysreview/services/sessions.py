@@ -57,7 +57,7 @@ def signed_in(store: Store, token: str | None) -> SignedIn | None:
     """Who holds this cookie token, or None when it is unknown or expired."""
     if not token:
         return None
-    with store.read() as session:
+    with store.read_statements() as session:
         row = session.execute(
             select(WebSession, User)
             .join(User, User.id == WebSession.user_id)

@@ -128,16 +128,15 @@ class Store:
         self.write_engine = build_engine(self.url, immediate=True)
         if self.write_engine.dialect.name == "sqlite":
             self.read_engine = build_engine(self.url, immediate=False)
-            self._transaction_engine = self.read_engine
+            self._statement_engine = self.read_engine
         else:
-            # PostgreSQL reads at READ COMMITTED, where each statement sees its own snapshot
-            # whether or not it runs in a transaction: in autocommit, a read sends no BEGIN
-            # and no COMMIT, two round trips of each of the several reads a request makes
-            self.read_engine = self.write_engine.execution_options(isolation_level="AUTOCOMMIT")
-            self._transaction_engine = self.write_engine
+            self.read_engine = self.write_engine
+            self._statement_engine = self.write_engine.execution_options(
+                isolation_level="AUTOCOMMIT"
+            )
         self._write_sessions = sessionmaker(self.write_engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
-        self._transaction_sessions = sessionmaker(self._transaction_engine, expire_on_commit=False)
+        self._statement_sessions = sessionmaker(self._statement_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -151,17 +150,18 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading; objects stay usable after it. On SQLite a read transaction
-        (one consistent view); on PostgreSQL each statement reads the latest committed data,
-        as READ COMMITTED transactions do, without a transaction's round trips."""
+        """A transaction for reading, with a consistent view; objects stay usable after it."""
         with self._read_sessions() as session, session.begin():
             yield session
 
     @contextmanager
-    def read_transaction(self) -> Iterator[Session]:
-        """A read inside a real transaction, for work that sets transaction-local settings
-        (``SET LOCAL``) or must hold its locks until it ends."""
-        with self._transaction_sessions() as session, session.begin():
+    def read_statements(self) -> Iterator[Session]:
+        """Reads that need no transaction, for the screening page's per-request lookups: on
+        PostgreSQL each statement runs in autocommit, reading the latest committed data as it
+        would at READ COMMITTED, without the BEGIN and COMMIT round trips (two for each of the
+        four reads a screening request makes). Not for server-side cursors, locks or
+        snapshots, which need :meth:`read`. On SQLite, the same as :meth:`read`."""
+        with self._statement_sessions() as session, session.begin():
             yield session
 
     def refresh_statistics(self, *tables: str) -> None:
