@@ -154,3 +154,23 @@ def test_concurrent_reviewers_leave_counts_equal_to_the_decisions(demo: DemoRevi
     assert rows[tallies.STAGE][0] == len(records)  # every record got its two decisions
     assert sum(decided for _, decided, _ in rows.values()) == 2 * len(records)
     _assert_counts_hold(demo, demo.review)
+
+
+def test_imported_decisions_are_counted_once_at_the_end(demo: DemoReview) -> None:
+    """A bulk import recounts once (adjusting per row updated the same rows once per decision
+    in one transaction, quadratic on PostgreSQL); the counts still match the decisions."""
+    from sysreview.services.decisions import import_decisions
+
+    records = [v.id for v in screening.stage_records(demo.store, demo.review, "hp", TA)[0]]
+    screening.decide(demo.store, demo.review, "hp", TA, records[0], "include")  # counts exist
+    lines = ["stage,record_id,reviewer,verdict,reason,note,labels"]
+    lines += [f"{TA},{r},ln,exclude,,," for r in records[:6]]
+    lines += [f"{TA},{r},dll,include,,," for r in records[3:8]]
+    imported = import_decisions(
+        demo.store, demo.review, "hp", ("\n".join(lines) + "\n").encode(), "d.csv"
+    )
+    assert imported == 11
+    rows = _tally_rows(demo)
+    assert rows["ln"][1] == 6 and rows["dll"][1] == 5 and rows["hp"][1] == 1
+    assert rows[tallies.STAGE][0] == 4  # records[0] (hp + ln) and records[3:6] (ln + dll)
+    _assert_counts_hold(demo, demo.review)

@@ -14,6 +14,8 @@ from typing import Any
 from sysreview.consensus import visibility
 from sysreview.errors import InvalidInput, SysreviewError
 from sysreview.formats.cells import neutralise_cell, restore_cell
+from sysreview.protocol import Stage
+from sysreview.services import screening_tallies as tallies
 from sysreview.services.reviews import ReviewContext
 from sysreview.services.screening import (
     _user_id,
@@ -67,9 +69,10 @@ def import_decisions(
     review.require(actor, "review.manage")
     rows = _rows(data, file_name)
     with store.write() as session:
+        stages: dict[str, Stage] = {}
         for line, row in rows:
             try:
-                stage = review.protocol.stage(row["stage"])
+                stage = stages.setdefault(row["stage"], review.protocol.stage(row["stage"]))
                 reviewer = row["reviewer"]
                 if review.role_of(reviewer) not in ("owner", "reviewer", "arbiter"):
                     raise InvalidInput(f"{reviewer!r} is not a screening member of the review")
@@ -86,9 +89,14 @@ def import_decisions(
                     [x.strip() for x in row["labels"].split(";") if x.strip()],
                     None,
                     audit_actor=actor,
+                    keep_tallies=False,
                 )
             except SysreviewError as exc:
                 raise InvalidInput(f"{file_name}:{line}: {exc} (nothing was imported)") from None
+        # One recount per stage: adjusting the running counts row by row updated the same
+        # rows once per decision in one transaction, which PostgreSQL makes quadratic
+        for stage in stages.values():
+            tallies.rebuild(session, review, stage)
     store.refresh_statistics("decisions", "resolutions")
     return len(rows)
 

@@ -465,6 +465,7 @@ def apply_decision(
     labels: Sequence[str],
     expected_version: int | None,
     audit_actor: str | None = None,
+    keep_tallies: bool = True,
 ) -> tuple[Decision, State]:
     """Store one reviewer's decision inside the caller's transaction, with every check and
     the audit entry; returns the decision and the record's new state. Shared by :func:`decide`
@@ -523,9 +524,10 @@ def apply_decision(
         reason="" if audit_actor in (None, reviewer) else f"imported for {reviewer}",
     )
     after = _with_judgement(data, record_id, existing, reviewer)
-    tallies.record_changed(
-        session, review, stage, _tally(data, record_id), _tally(after, record_id)
-    )
+    if keep_tallies:  # a bulk import recounts once instead (see import_decisions)
+        tallies.record_changed(
+            session, review, stage, _tally(data, record_id), _tally(after, record_id)
+        )
     return existing, _state(stage, after, record_id)
 
 
