@@ -57,22 +57,31 @@ def progress_counts(
 ) -> ProgressCounts | None:
     """The reviewer's decisions and the records closed to them, from the counts (None when
     there are no counts valid for the stage's protocol, see the module's docstring)."""
-    rows = {
-        row.reviewer: row
-        for row in session.scalars(
-            select(ScreeningTally).where(
-                ScreeningTally.review_id == review.id,
-                ScreeningTally.stage == stage.name,
-                ScreeningTally.reviewer.in_([STAGE, reviewer]),
-            )
-        )
-    }
-    whole = rows.get(STAGE)
-    if whole is None or whole.reviewers_needed != stage.reviewers:
+    rows = _tally_rows(session, review, stage, [reviewer])
+    whole = _valid_stage_row(rows, stage)
+    if whole is None:
         return None
     own = rows.get(reviewer)
     decided, open_decided = (own.decided, own.open_decided) if own else (0, 0)
     return ProgressCounts(decided, whole.closed + open_decided)
+
+
+def _tally_rows(
+    session: Session, review: ReviewContext, stage: Stage, reviewers: Iterable[str]
+) -> dict[str, ScreeningTally]:
+    """The stage's own row and those of ``reviewers``, by reviewer ("" for the stage)."""
+    query = select(ScreeningTally).where(
+        ScreeningTally.review_id == review.id,
+        ScreeningTally.stage == stage.name,
+        ScreeningTally.reviewer.in_([STAGE, *reviewers]),
+    )
+    return {row.reviewer: row for row in session.scalars(query)}
+
+
+def _valid_stage_row(rows: dict[str, ScreeningTally], stage: Stage) -> ScreeningTally | None:
+    """The stage's row when the counts were made for the stage's number of reviewers."""
+    whole = rows.get(STAGE)
+    return whole if whole is not None and whole.reviewers_needed == stage.reviewers else None
 
 
 def record_changed(
@@ -84,18 +93,9 @@ def record_changed(
 ) -> None:
     """Adjust the counts for one record's change, in the caller's transaction, after its
     audit entry (see the module's docstring); rebuild them instead when they are not valid."""
-    rows = {
-        row.reviewer: row
-        for row in session.scalars(
-            select(ScreeningTally).where(
-                ScreeningTally.review_id == review.id,
-                ScreeningTally.stage == stage.name,
-                ScreeningTally.reviewer.in_([STAGE, *before.reviewers, *after.reviewers]),
-            )
-        )
-    }
-    whole = rows.get(STAGE)
-    if whole is None or whole.reviewers_needed != stage.reviewers:
+    rows = _tally_rows(session, review, stage, [*before.reviewers, *after.reviewers])
+    whole = _valid_stage_row(rows, stage)
+    if whole is None:
         rebuild(session, review, stage)
         return
     needed = stage.reviewers
