@@ -42,11 +42,11 @@ from sysreview.services.ranking_labels import (
 )
 from sysreview.services.reviews import ReviewContext
 from sysreview.services.screening import load_stage
+from sysreview.services.screening_tallies import decided_by_reviewer
 from sysreview.store.engine import Store
 from sysreview.store.models import (
     Decision,
     StoredRecord,
-    User,
 )
 
 log = logging.getLogger(__name__)
@@ -296,15 +296,7 @@ class Trainer:
         """No include or maybe yet: every viewer's order stays as imported. Counted by two
         small queries instead of loading the stage (the usual state early in a review)."""
         at_stage = (Decision.review_id == review.id, Decision.stage == stage.name)
-        own = dict(
-            session.execute(
-                select(User.username, func.count())
-                .select_from(Decision)
-                .join(User, User.id == Decision.reviewer_id)
-                .where(*at_stage)
-                .group_by(User.username)
-            ).all()
-        )
+        own = decided_by_reviewer(session, review, stage)
         records = session.scalar(
             select(func.count(func.distinct(Decision.record_id))).where(*at_stage)
         )

@@ -161,15 +161,7 @@ def count_from_decisions(
     )
     closed_ids = union(full, resolved).subquery()
     closed = session.scalar(select(func.count()).select_from(closed_ids)) or 0
-    decided = _by_reviewer(
-        session.execute(
-            select(User.username, func.count())
-            .select_from(Decision)
-            .join(User, User.id == Decision.reviewer_id)
-            .where(*at_stage)
-            .group_by(User.username)
-        )
-    )
+    decided = decided_by_reviewer(session, review, stage)
     still_open = _by_reviewer(
         session.execute(
             select(User.username, func.count())
@@ -180,6 +172,19 @@ def count_from_decisions(
         )
     )
     return closed, {name: (n, still_open.get(name, 0)) for name, n in decided.items()}
+
+
+def decided_by_reviewer(session: Session, review: ReviewContext, stage: Stage) -> dict[str, int]:
+    """How many of the stage's records each reviewer has decided, counted from the decisions."""
+    return _by_reviewer(
+        session.execute(
+            select(User.username, func.count())
+            .select_from(Decision)
+            .join(User, User.id == Decision.reviewer_id)
+            .where(Decision.review_id == review.id, Decision.stage == stage.name)
+            .group_by(User.username)
+        )
+    )
 
 
 def _by_reviewer(rows: Iterable[tuple[str, int]]) -> dict[str, int]:
