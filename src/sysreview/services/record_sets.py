@@ -6,8 +6,9 @@ provenance and per-database counts) but are not screened again.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
 
 from sysreview.services.reviews import ReviewContext
 from sysreview.store.models import DuplicateGroup, DuplicateMember, StoredRecord
@@ -37,6 +38,25 @@ def unique_record_ids(session: Session, review: ReviewContext) -> list[int]:
     for members in active_group_members(session, review).values():
         hidden.update(members[1:])
     return [i for i in all_ids if i not in hidden]
+
+
+def merged_away_ids(review: ReviewContext) -> Subquery:
+    """SQL: the ids (``record_id``) of every record merged away: in an active group, not its
+    lowest id. Set-wise, for bounds over the whole review."""
+    in_active = (DuplicateGroup.review_id == review.id, DuplicateGroup.active)
+    lowest = (
+        select(DuplicateMember.group_id, func.min(DuplicateMember.record_id).label("lowest"))
+        .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
+        .where(*in_active)
+        .group_by(DuplicateMember.group_id)
+        .subquery()
+    )
+    return (
+        select(DuplicateMember.record_id)
+        .join(lowest, lowest.c.group_id == DuplicateMember.group_id)
+        .where(DuplicateMember.record_id > lowest.c.lowest)
+        .subquery()
+    )
 
 
 def is_merged_away(session: Session, review: ReviewContext, record_id: int) -> bool:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, case, func, or_, select, union
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from sysreview.consensus import (
     Judgement,
@@ -38,6 +38,7 @@ from sysreview.services.permissions import allowed
 from sysreview.services.reading import READING
 from sysreview.services.record_sets import is_merged_away, unique_record_ids
 from sysreview.services.reviews import ReviewContext
+from sysreview.services.screening_start import first_unclosed, open_records
 from sysreview.store.audit import record_change
 from sysreview.store.engine import Store
 from sysreview.store.models import (
@@ -240,7 +241,7 @@ def _pick_next(
             user_id = _user_id(session, actor)
             found = None
             if order is not None:  # ranked or shuffled: walk that order, then any left over
-                opened = _open_records(review, stage, user_id, None)
+                opened = open_records(review, stage, user_id, None)
                 found = ranking.first_open(
                     order,
                     actor,
@@ -250,7 +251,7 @@ def _pick_next(
                     ),
                 )
             if found is None:
-                found = _next_open_record(session, review, stage, user_id, after, busy)
+                found = _next_open_record(session, store.url, review, stage, user_id, after, busy)
             if found is None:
                 return None
             data = load_stage(session, review, stage.name, found)
@@ -308,6 +309,7 @@ def _id_in(ids: Sequence[int]) -> Any:
 
 def _next_open_record(
     session: Session,
+    store_url: str,
     review: ReviewContext,
     stage: Stage,
     user_id: int,
@@ -316,68 +318,38 @@ def _next_open_record(
 ) -> int | None:
     """The first record of the first stage still open to this reviewer and not already being
     read by enough others, by one query rather than a pass over the review (the screening page
-    asks this after every decision). When every open record is being read, the first one."""
-    query = _open_records(review, stage, user_id, after).limit(len(busy) + 1)
+    asks this after every decision). When every open record is being read, the first one.
+
+    With no record to start after, the walk starts where records stop being closed to everyone
+    (:mod:`sysreview.services.screening_start`), never at the first record: late in a review
+    that walk passes every closed record."""
+    if after is not None:
+        return _next_open_after(session, review, stage, user_id, after, busy)
+    start = first_unclosed(session, store_url, review, stage)
+    found = (
+        None
+        if start is None
+        else _next_open_after(session, review, stage, user_id, start - 1, busy)
+    )
+    if found is None:  # nothing from there: a record may have opened again below it
+        again = first_unclosed(session, store_url, review, stage, afresh=True)
+        if again is not None and (start is None or again < start):
+            found = _next_open_after(session, review, stage, user_id, again - 1, busy)
+    return found
+
+
+def _next_open_after(
+    session: Session,
+    review: ReviewContext,
+    stage: Stage,
+    user_id: int,
+    after: int | None,
+    busy: dict[int, int],
+) -> int | None:
+    query = open_records(review, stage, user_id, after).limit(len(busy) + 1)
     candidates = list(session.scalars(query))
     free = _free(session, review, stage, candidates, busy)
     return free[0] if free else (candidates[0] if candidates else None)
-
-
-def _merged_away(record_id: Any) -> Any:
-    """SQL: the record is in an active duplicate group with a lower record id (the group is
-    screened through that one). A per-record count, for the reason :func:`_open_records` gives."""
-    member, other = aliased(DuplicateMember), aliased(DuplicateMember)
-    earlier = (
-        select(func.count())
-        .select_from(member)
-        .join(other, other.group_id == member.group_id)
-        .join(DuplicateGroup, DuplicateGroup.id == member.group_id)
-        .where(member.record_id == record_id, other.record_id < record_id, DuplicateGroup.active)
-        .scalar_subquery()
-    )
-    return earlier > 0
-
-
-def _open_records(review: ReviewContext, stage: Stage, user_id: int, after: int | None) -> Any:
-    """Records of the first stage open to a reviewer: not merged away as a duplicate, fewer
-    decisions than the stage needs, none of them this reviewer's, and not resolved.
-
-    Each test is a per-record count (a scalar subquery), never NOT EXISTS: PostgreSQL turns
-    NOT EXISTS into an anti join, and on decision statistics that lag behind screening it
-    read every decision of the stage (the reviewer's own, or all resolutions) for each query
-    instead of probing the few records asked about: a cost that grew with every decision."""
-    record = StoredRecord.__table__
-
-    def counted(model: Any, *where: Any) -> Any:
-        return (
-            select(func.count())
-            .select_from(model)
-            .where(
-                model.review_id == review.id,
-                model.stage == stage.name,
-                model.record_id == record.c.id,
-                *where,
-            )
-            .scalar_subquery()
-        )
-
-    decided = counted(Decision)
-    mine = counted(Decision, Decision.reviewer_id == user_id)
-    resolved = counted(ConflictResolution)
-    query = (
-        select(record.c.id)
-        .where(
-            record.c.review_id == review.id,
-            decided < stage.reviewers,
-            mine == 0,
-            resolved == 0,
-            ~_merged_away(record.c.id),
-        )
-        .order_by(record.c.id)
-    )
-    if after is not None:
-        query = query.where(record.c.id > after)
-    return query
 
 
 def decide(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, union
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Subquery
 
 from sysreview.protocol import Stage
 from sysreview.services.reviews import ReviewContext
@@ -150,16 +151,7 @@ def count_from_decisions(
     """The stage's closed records, and per reviewer (decided, decided and not closed), counted
     from the decisions themselves: what the running counts must always equal."""
     at_stage = (Decision.review_id == review.id, Decision.stage == stage.name)
-    full = (
-        select(Decision.record_id)
-        .where(*at_stage)
-        .group_by(Decision.record_id)
-        .having(func.count() >= stage.reviewers)
-    )
-    resolved = select(ConflictResolution.record_id).where(
-        ConflictResolution.review_id == review.id, ConflictResolution.stage == stage.name
-    )
-    closed_ids = union(full, resolved).subquery()
+    closed_ids = closed_record_ids(review, stage)
     closed = session.scalar(select(func.count()).select_from(closed_ids)) or 0
     decided = decided_by_reviewer(session, review, stage)
     still_open = _by_reviewer(
@@ -172,6 +164,21 @@ def count_from_decisions(
         )
     )
     return closed, {name: (n, still_open.get(name, 0)) for name, n in decided.items()}
+
+
+def closed_record_ids(review: ReviewContext, stage: Stage) -> Subquery:
+    """SQL: the ids (``record_id``) of the records closed at ``stage``: decided by as many
+    reviewers as it needs, or resolved. Set-wise, for counts and bounds, not per record."""
+    full = (
+        select(Decision.record_id)
+        .where(Decision.review_id == review.id, Decision.stage == stage.name)
+        .group_by(Decision.record_id)
+        .having(func.count() >= stage.reviewers)
+    )
+    resolved = select(ConflictResolution.record_id).where(
+        ConflictResolution.review_id == review.id, ConflictResolution.stage == stage.name
+    )
+    return union(full, resolved).subquery()
 
 
 def decided_by_reviewer(session: Session, review: ReviewContext, stage: Stage) -> dict[str, int]:
