@@ -15,11 +15,13 @@ work saved (the hypergeometric rule's random sampling phase is drawn with the ru
 
 ``--cv`` instead chooses the SVM's C by leave-one-review-out cross-validation on seeds 100-104
 (disjoint from the reported 0-4): for each review, the C with the best mean WSS@95 on the other
-three, then that C's WSS@95 on the held-out review.
+three, then that C's WSS@95 on the held-out review. ``--cv --cv-presets A B ...`` makes the same
+choice among whole presets (model families: features, classifier, ensembles).
 
     python benchmarks/ranking_benchmark.py                     # 4 reviews x seeds 0-4
     python benchmarks/ranking_benchmark.py --seeds 0 1 --reviews Donners_2021 Oud_2018
     python benchmarks/ranking_benchmark.py --cv
+    python benchmarks/ranking_benchmark.py --cv --cv-presets tfidf_svm words_chars_half_svm
     ASREVIEW=/path/to/venv/bin/asreview python benchmarks/ranking_benchmark.py
 """
 
@@ -247,25 +249,39 @@ def svm_with(C: float) -> Callable[[int], ActiveLearningModel]:
 
 
 def cross_validate(args: argparse.Namespace) -> None:
-    """Leave-one-review-out choice of C, by held-out WSS@95 alone and by WSS@95 plus
-    recall@10 % (the issue's two goals weighed equally): both are printed, with recall@10 %."""
+    """Leave-one-review-out choice among candidate models: the SVM's C over ``CV_GRID`` (the
+    default preset's model otherwise unchanged) or, with ``--cv-presets``, whole presets. Two
+    choice rules are printed: held-out WSS@95 alone, and WSS@95 plus recall@10 % (the issue's
+    two goals weighed equally); each with recall@10 % and the ELAS u4 figures beside it."""
     from sysreview.ranking import presets
 
-    scores: dict[tuple[str, float], tuple[float, float]] = {}
+    candidates: dict[str, str] = {}
+    if args.cv_presets:
+        candidates = {name: name for name in args.cv_presets}
+    else:
+        for C in CV_GRID:
+            name = f"_cv_C={C}"
+            presets.PRESETS[name] = presets.Preset(name, name, name, svm_with(C))
+            candidates[f"C={C}"] = name
+    baseline = "elas_u4"
+    scores: dict[tuple[str, str], tuple[float, float]] = {}
     for review in args.reviews:
         _, texts, labels = load(review, args.data)
-        for C in CV_GRID:
-            wss, r10 = [], []
+        for label, preset in {**candidates, baseline: baseline}.items():
+            if (review, label) in scores:
+                continue
+            runs = []
             for seed in CV_SEEDS:
-                presets.PRESETS["_cv"] = presets.Preset("_cv", "cv", "cv", svm_with(C))
                 priors = draw_priors(labels, 1, 1, seed)
-                figures = simulate(texts, labels, priors, "_cv", seed).metrics()
-                wss.append(figures.wss95)
-                r10.append(figures.recall_at_10)
-            scores[(review, C)] = (statistics.mean(wss), statistics.mean(r10))
+                figures = simulate(texts, labels, priors, preset, seed).metrics()
+                runs.append((figures.wss95, figures.recall_at_10))
+            scores[(review, label)] = (
+                statistics.mean(w for w, _ in runs),
+                statistics.mean(r for _, r in runs),
+            )
             print(
-                f"{review} C={C}: WSS@95 {scores[(review, C)][0]:.4f}"
-                f" recall@10 {scores[(review, C)][1]:.4f}",
+                f"{review} {label}: WSS@95 {scores[(review, label)][0]:.4f}"
+                f" recall@10 {scores[(review, label)][1]:.4f}",
                 flush=True,
             )
     criteria: dict[str, Callable[[tuple[float, float]], float]] = {
@@ -274,15 +290,16 @@ def cross_validate(args: argparse.Namespace) -> None:
     }
     for name, criterion in criteria.items():
         print(f"\nchosen by {name} on the other three reviews\n")
-        print("| held out | C | held-out WSS@95 | recall@10 | at C=0.11: WSS@95 | recall@10 |")
+        print("| held out | chosen | held-out WSS@95 | recall@10 | elas_u4: WSS@95 | recall@10 |")
         print("|---|---|---|---|---|---|")
         held_out = []
         for held in args.reviews:
             others = [r for r in args.reviews if r != held]
             best = max(
-                CV_GRID, key=lambda C: statistics.mean(criterion(scores[(r, C)]) for r in others)
+                candidates,
+                key=lambda c: statistics.mean(criterion(scores[(r, c)]) for r in others),
             )
-            (wss, r10), (base_wss, base_r10) = scores[(held, best)], scores[(held, 0.11)]
+            (wss, r10), (base_wss, base_r10) = scores[(held, best)], scores[(held, baseline)]
             held_out.append((wss, r10, base_wss, base_r10))
             print(f"| {held} | {best} | {wss:.4f} | {r10:.4f} | {base_wss:.4f} | {base_r10:.4f} |")
         means = [statistics.mean(column) for column in zip(*held_out, strict=True)]
@@ -297,6 +314,9 @@ def main() -> None:
     parser.add_argument("--preset", default=DEFAULT_PRESET)
     parser.add_argument("--asreview", default=os.environ.get("ASREVIEW"))
     parser.add_argument("--cv", action="store_true", help="choose C by leave-one-review-out")
+    parser.add_argument(
+        "--cv-presets", nargs="+", help="with --cv: choose among these presets instead of C"
+    )
     args = parser.parse_args()
     if args.cv:
         cross_validate(args)
