@@ -323,33 +323,22 @@ def _next_open_record(
     With no record to start after, the walk starts where records stop being closed to everyone
     (:mod:`sysreview.services.screening_start`), never at the first record: late in a review
     that walk passes every closed record."""
+
+    def walk_from(previous: int | None) -> int | None:
+        query = open_records(review, stage, user_id, previous).limit(len(busy) + 1)
+        candidates = list(session.scalars(query))
+        free = _free(session, review, stage, candidates, busy)
+        return free[0] if free else (candidates[0] if candidates else None)
+
     if after is not None:
-        return _next_open_after(session, review, stage, user_id, after, busy)
+        return walk_from(after)
     start = first_unclosed(session, store_url, review, stage)
-    found = (
-        None
-        if start is None
-        else _next_open_after(session, review, stage, user_id, start - 1, busy)
-    )
+    found = None if start is None else walk_from(start - 1)
     if found is None:  # nothing from there: a record may have opened again below it
         again = first_unclosed(session, store_url, review, stage, afresh=True)
         if again is not None and (start is None or again < start):
-            found = _next_open_after(session, review, stage, user_id, again - 1, busy)
+            found = walk_from(again - 1)
     return found
-
-
-def _next_open_after(
-    session: Session,
-    review: ReviewContext,
-    stage: Stage,
-    user_id: int,
-    after: int | None,
-    busy: dict[int, int],
-) -> int | None:
-    query = open_records(review, stage, user_id, after).limit(len(busy) + 1)
-    candidates = list(session.scalars(query))
-    free = _free(session, review, stage, candidates, busy)
-    return free[0] if free else (candidates[0] if candidates else None)
 
 
 def decide(
