@@ -130,9 +130,3 @@ def _first_unclosed_setwise(session: Session, review: ReviewContext, stage: Stag
             ~exists().where(merged.c.record_id == StoredRecord.id),
         )
     )
-
-
-def forget() -> None:
-    """Drop every remembered start (tests)."""
-    with _lock:
-        _remembered.clear()
