@@ -154,6 +154,27 @@ def test_blind_mode_hides_the_other_vote_until_the_record_is_settled(demo: DemoR
     assert {j.note for j in arbiter.judgements} == {"", "MARKER-B"}
 
 
+def test_a_stage_loads_each_decisions_note_labels_and_version(demo: DemoReview) -> None:
+    first, second = _first_two(demo)
+    tagged = ["adults", "RCT", 'naïve "quoted" label']
+    screening.decide(demo.store, demo.review, "ln", TA, first, "maybe", note="n1", labels=tagged)
+    screening.decide(demo.store, demo.review, "ln", TA, first, "include", note="n2", labels=tagged)
+    screening.decide(demo.store, demo.review, "dll", TA, first, "include")
+    screening.decide(demo.store, demo.review, "dll", TA, second, "exclude", labels=tagged[:1])
+    with demo.store.read() as session:
+        data = screening.load_stage(session, demo.review, TA)
+    mine, theirs = data.judgements[first]
+    assert (mine.reviewer, mine.verdict, mine.note, mine.labels) == (
+        "ln",
+        "include",
+        "n2",
+        tuple(tagged),
+    )
+    assert (theirs.reviewer, theirs.labels) == ("dll", ())
+    assert data.judgements[second][0].labels == ("adults",)
+    assert data.versions[(first, "ln")] == 2 and data.versions[(first, "dll")] == 1
+
+
 def test_viewers_cannot_decide(demo: DemoReview) -> None:
     record, _ = _first_two(demo)
     with pytest.raises(PermissionDenied):
