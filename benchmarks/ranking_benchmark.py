@@ -16,12 +16,15 @@ work saved (the hypergeometric rule's random sampling phase is drawn with the ru
 ``--cv`` instead chooses the SVM's C by leave-one-review-out cross-validation on seeds 100-104
 (disjoint from the reported 0-4): for each review, the C with the best mean WSS@95 on the other
 three, then that C's WSS@95 on the held-out review. ``--cv --cv-presets A B ...`` makes the same
-choice among whole presets (model families: features, classifier, ensembles).
+choice among whole presets (model families: features, classifier, ensembles), shipped ones by
+name and candidates by preset file.
 
     python benchmarks/ranking_benchmark.py                     # 4 reviews x seeds 0-4
     python benchmarks/ranking_benchmark.py --seeds 0 1 --reviews Donners_2021 Oud_2018
     python benchmarks/ranking_benchmark.py --cv
-    python benchmarks/ranking_benchmark.py --cv --cv-presets tfidf_svm words_chars_half_svm
+    python benchmarks/ranking_benchmark.py --cv --cv-presets tfidf_svm words_chars_half_svm \
+        words_char_components_svm benchmarks/candidates/components_256.yaml \
+        benchmarks/candidates/components_full_weight.yaml
     ASREVIEW=/path/to/venv/bin/asreview python benchmarks/ranking_benchmark.py
 """
 
@@ -248,6 +251,19 @@ def svm_with(C: float) -> Callable[[int], ActiveLearningModel]:
     return build
 
 
+def register_candidate(name_or_file: str) -> str:
+    """A shipped preset's name as it is; a preset file (``*.yaml``, e.g. under
+    ``benchmarks/candidates/``) is read and registered for this run, and its name returned."""
+    from sysreview.ranking import presets
+    from sysreview.ranking.preset_files import load_preset_files
+
+    if not name_or_file.endswith(".yaml"):
+        return name_or_file
+    (spec,) = load_preset_files([Path(name_or_file)])
+    presets.PRESETS[spec.name] = presets.Preset(spec.name, spec.label, spec.description, spec.build)
+    return spec.name
+
+
 def cross_validate(args: argparse.Namespace) -> None:
     """Leave-one-review-out choice among candidate models: the SVM's C over ``CV_GRID`` (the
     default preset's model otherwise unchanged) or, with ``--cv-presets``, whole presets. Two
@@ -257,7 +273,7 @@ def cross_validate(args: argparse.Namespace) -> None:
 
     candidates: dict[str, str] = {}
     if args.cv_presets:
-        candidates = {name: name for name in args.cv_presets}
+        candidates = {name: name for name in map(register_candidate, args.cv_presets)}
     else:
         for C in CV_GRID:
             name = f"_cv_C={C}"

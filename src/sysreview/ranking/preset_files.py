@@ -32,11 +32,15 @@ from sysreview.errors import ProtocolError
 from sysreview.ranking import embeddings
 from sysreview.ranking.balancers import Balanced, Unbalanced
 from sysreview.ranking.classifiers import LinearSVM, Logistic, NaiveBayes
-from sysreview.ranking.features import WordCharTfidf, WordTfidf
+from sysreview.ranking.features import WordCharComponents, WordCharTfidf, WordTfidf
 from sysreview.ranking.model import ActiveLearningModel
 from sysreview.ranking.queriers import MaxQuerier, RandomQuerier
 
-FEATURE_EXTRACTORS: dict[str, type] = {"tfidf": WordTfidf, "words_chars": WordCharTfidf}
+FEATURE_EXTRACTORS: dict[str, type] = {
+    "tfidf": WordTfidf,
+    "words_chars": WordCharTfidf,
+    "words_char_components": WordCharComponents,
+}
 BALANCERS: dict[str, type] = {"balanced": Balanced, "none": Unbalanced}
 CLASSIFIERS: dict[str, type] = {"svm": LinearSVM, "logistic": Logistic, "nb": NaiveBayes}
 QUERIERS: dict[str, type] = {"max": MaxQuerier, "random": RandomQuerier}

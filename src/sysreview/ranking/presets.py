@@ -52,7 +52,7 @@ class Preset:
     build: Callable[[int], ActiveLearningModel]
 
 
-DEFAULT_PRESET = "tfidf_svm"
+DEFAULT_PRESET = "words_char_components_svm"
 
 
 def presets_from(specs: Iterable[PresetSpec]) -> dict[str, Preset]:
