@@ -8,6 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import CountVectorizer
 
+from sysreview.ranking import build_model
 from sysreview.ranking.features import WordCharComponents, WordTfidf, char_counts_by_word
 
 RECORDS = [
@@ -81,3 +82,9 @@ def test_counting_by_distinct_word_gives_the_counts_of_the_whole_text() -> None:
     assert (char_counts_by_word(counter, documents) != expected).nnz == 0
     empty = char_counts_by_word(counter, ["", " "])
     assert empty.shape == (2, len(counter.vocabulary_)) and empty.nnz == 0
+
+
+def test_the_features_do_not_depend_on_the_models_seed() -> None:
+    one = build_model("words_char_components_svm", 1).features(RECORDS)
+    other = build_model("words_char_components_svm", 2).features(RECORDS)
+    assert (one != other).nnz == 0

@@ -150,9 +150,11 @@ class WordCharComponents(BaseEstimator):
     ``components`` values per record and keep most of the gain (see the shipped preset's file).
 
     The character vocabulary and the projection are learnt from at most ``sample_size``
-    records drawn with ``random_state``, and every record is then projected ``chunk_size`` at a
-    time, so memory stays bounded on a 100,000-record review and the same texts always give
-    the same matrix.
+    records drawn with ``projection_seed``, and every record is then projected ``chunk_size``
+    at a time, so memory stays bounded on a 100,000-record review. The seed is not the model's
+    ``random_state``: features are a function of the texts alone (a review's are built once
+    and serve every seed and viewer), and the randomised projection moved a review's mean
+    WSS@95 by up to 0.04 between seeds in cross-validation, more than a seed should.
     """
 
     def __init__(
@@ -166,7 +168,7 @@ class WordCharComponents(BaseEstimator):
         max_df: int | float = 0.95,
         sample_size: int = 5000,
         chunk_size: int = 10000,
-        random_state: int = 0,
+        projection_seed: int = 0,
     ) -> None:
         self.ngram_range = ngram_range
         self.char_ngram_range = char_ngram_range
@@ -177,7 +179,7 @@ class WordCharComponents(BaseEstimator):
         self.max_df = max_df
         self.sample_size = sample_size
         self.chunk_size = chunk_size
-        self.random_state = random_state
+        self.projection_seed = projection_seed
 
     def fit_transform(self, texts: Texts) -> sp.csr_matrix:
         """Words and the character components side by side, each row normalised to unit length."""
@@ -191,7 +193,7 @@ class WordCharComponents(BaseEstimator):
         """One normalised row of at most ``components`` values per document (none when the
         sample has too few documents or character n-grams to project on)."""
         n = len(documents)
-        rng = np.random.default_rng(self.random_state)
+        rng = np.random.default_rng(self.projection_seed)
         sample = np.sort(rng.choice(n, size=min(n, self.sample_size), replace=False))
         char_min, max_df = _with_min_df(self.char_min_df, self.max_df, len(sample))
         counter = CountVectorizer(
@@ -210,7 +212,7 @@ class WordCharComponents(BaseEstimator):
         k = min(self.components, fitted.shape[1] - 1, fitted.shape[0] - 1)
         if k < 1:
             return sp.csr_matrix((n, 0), dtype=np.float64)
-        svd = TruncatedSVD(n_components=k, random_state=self.random_state).fit(fitted)
+        svd = TruncatedSVD(n_components=k, random_state=self.projection_seed).fit(fitted)
         step = max(1, self.chunk_size)
         projected = [
             svd.transform(
