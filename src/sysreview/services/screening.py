@@ -93,9 +93,9 @@ def load_stage(
     """The stage's judgements and resolutions: all of them, or one record's."""
     judgements: dict[int, list[Judgement]] = defaultdict(list)
     versions: dict[tuple[int, str], int] = {}
-    # Columns, not Decision objects, and the labels as text decoded once per distinct value: a
-    # late stage holds hundreds of thousands of decisions, and an ORM object plus a JSON parse
-    # for each took seconds of every retrain (2.0-3.4 s at 72,000 decisions on PostgreSQL).
+    # Columns, not Decision objects, and one Judgement per distinct decision content: a late
+    # stage holds hundreds of thousands of decisions, and an ORM object, a JSON parse and a
+    # Judgement for each took seconds of every retrain (2.0-3.4 s at 72,000 on PostgreSQL).
     decisions = (
         select(
             Decision.record_id,
@@ -118,11 +118,14 @@ def load_stage(
     if record_id is not None:
         decisions = decisions.where(Decision.record_id == record_id)
         resolved = resolved.where(ConflictResolution.record_id == record_id)
-    label_sets: dict[str | None, tuple[str, ...]] = {}
+    made: dict[tuple[str, str, str, str, str | None], Judgement] = {}
     for record, username, verdict, reason, note, labels, version in session.execute(decisions):
-        if labels not in label_sets:
-            label_sets[labels] = tuple(json.loads(labels) or ()) if labels else ()
-        judgements[record].append(Judgement(username, verdict, reason, note, label_sets[labels]))
+        key = (username, verdict, reason, note, labels)
+        judgement = made.get(key)
+        if judgement is None:  # most decisions repeat one another: reuse the frozen value
+            decoded = tuple(json.loads(labels) or ()) if labels else ()
+            judgement = made[key] = Judgement(username, verdict, reason, note, decoded)
+        judgements[record].append(judgement)
         versions[(record, username)] = version
     resolutions = {
         r.record_id: Resolution(name, r.verdict, r.reason, r.note)
