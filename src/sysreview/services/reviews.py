@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from sysreview.errors import AlreadyExists, NotFound
@@ -123,7 +123,7 @@ def open_review(store: Store, folder: Path, actor: str) -> ReviewContext:
 def review_by_slug(store: Store, slug: str, actor: str) -> ReviewContext:
     """A review found by its slug (the web's way in), with its protocol reloaded if possible."""
     with store.read_statements() as session:
-        review = session.scalar(select(Review).where(Review.slug == slug))
+        review = session.scalar(_BY_SLUG, {"slug": slug})
         if review is None:
             raise NotFound(f"no review named {slug!r}")
         folder = Path(review.folder)
@@ -133,6 +133,10 @@ def review_by_slug(store: Store, slug: str, actor: str) -> ReviewContext:
         if review.protocol_sha256 == sha:
             return _context(review, protocol)
     return open_review(store, folder, actor=actor)
+
+
+_BY_SLUG = select(Review).where(Review.slug == bindparam("slug"))
+"""Built once: every request to a review's pages asks it."""
 
 
 def reviews_of(store: Store, username: str) -> list[tuple[ReviewContext, str]]:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Text, bindparam, case, cast, func, or_, select, union
+from sqlalchemy import Select, Text, bindparam, case, cast, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from sysreview.consensus import (
@@ -93,33 +93,14 @@ def load_stage(
     """The stage's judgements and resolutions: all of them, or one record's."""
     judgements: dict[int, list[Judgement]] = defaultdict(list)
     versions: dict[tuple[int, str], int] = {}
-    # Columns, not Decision objects, and one Judgement per distinct decision content: a late
-    # stage holds hundreds of thousands of decisions, and an ORM object, a JSON parse and a
-    # Judgement for each took seconds of every retrain (2.0-3.4 s at 72,000 on PostgreSQL).
-    decisions = (
-        select(
-            Decision.record_id,
-            User.username,
-            Decision.verdict,
-            Decision.reason,
-            Decision.note,
-            cast(Decision.labels, Text),
-            Decision.version,
-        )
-        .join(User, User.id == Decision.reviewer_id)
-        .where(Decision.review_id == review.id, Decision.stage == stage)
-        .order_by(Decision.id)
-    )
-    resolved = (
-        select(ConflictResolution, User.username)
-        .join(User, User.id == ConflictResolution.resolver_id)
-        .where(ConflictResolution.review_id == review.id, ConflictResolution.stage == stage)
-    )
-    if record_id is not None:
-        decisions = decisions.where(Decision.record_id == record_id)
-        resolved = resolved.where(ConflictResolution.record_id == record_id)
+    params = {"review_id": review.id, "stage": stage, "record_id": record_id}
+    one = record_id is not None
+    decisions = _ONE_RECORDS_DECISIONS if one else _STAGE_DECISIONS
+    resolved = _ONE_RECORDS_RESOLUTIONS if one else _STAGE_RESOLUTIONS
     made: dict[tuple[str, str, str, str, str | None], Judgement] = {}
-    for record, username, verdict, reason, note, labels, version in session.execute(decisions):
+    for record, username, verdict, reason, note, labels, version in session.execute(
+        decisions, params
+    ):
         key = (username, verdict, reason, note, labels)
         judgement = made.get(key)
         if judgement is None:  # most decisions repeat one another: reuse the frozen value
@@ -129,9 +110,41 @@ def load_stage(
         versions[(record, username)] = version
     resolutions = {
         r.record_id: Resolution(name, r.verdict, r.reason, r.note)
-        for r, name in session.execute(resolved)
+        for r, name in session.execute(resolved, params)
     }
     return StageData(dict(judgements), versions, resolutions)
+
+
+# Columns, not Decision objects, and one Judgement per distinct decision content: a late stage
+# holds hundreds of thousands of decisions, and an ORM object, a JSON parse and a Judgement for
+# each took seconds of every retrain (2.0-3.4 s at 72,000 on PostgreSQL). Built once, like every
+# statement a screening request runs: building them cost more than running them.
+_STAGE_DECISIONS = (
+    select(
+        Decision.record_id,
+        User.username,
+        Decision.verdict,
+        Decision.reason,
+        Decision.note,
+        cast(Decision.labels, Text),
+        Decision.version,
+    )
+    .join(User, User.id == Decision.reviewer_id)
+    .where(Decision.review_id == bindparam("review_id"), Decision.stage == bindparam("stage"))
+    .order_by(Decision.id)
+)
+_ONE_RECORDS_DECISIONS = _STAGE_DECISIONS.where(Decision.record_id == bindparam("record_id"))
+_STAGE_RESOLUTIONS = (
+    select(ConflictResolution, User.username)
+    .join(User, User.id == ConflictResolution.resolver_id)
+    .where(
+        ConflictResolution.review_id == bindparam("review_id"),
+        ConflictResolution.stage == bindparam("stage"),
+    )
+)
+_ONE_RECORDS_RESOLUTIONS = _STAGE_RESOLUTIONS.where(
+    ConflictResolution.record_id == bindparam("record_id")
+)
 
 
 def stage_states(session: Session, review: ReviewContext) -> StageStates:
@@ -249,13 +262,14 @@ def _pick_next(
             user_id = _user_id(session, actor)
             found = None
             if order is not None:  # ranked or shuffled: walk that order, then any left over
-                opened = open_records(review, stage, user_id, None)
+                opened, params = open_records(review, stage, user_id, None)
+                among = opened.where(_ID_IN)
                 found = ranking.first_open(
                     order,
                     actor,
                     after,
                     lambda ids: _free(
-                        session, review, stage, session.scalars(opened.where(_id_in(ids))), busy
+                        session, review, stage, session.scalars(among, {**params, "ids": ids}), busy
                     ),
                 )
             if found is None:
@@ -311,8 +325,7 @@ def _free(
     return [r for r in ids if decided.get(r, 0) + busy.get(r, 0) < stage.reviewers]
 
 
-def _id_in(ids: Sequence[int]) -> Any:
-    return StoredRecord.__table__.c.id.in_(ids)
+_ID_IN = StoredRecord.__table__.c.id.in_(bindparam("ids", expanding=True))
 
 
 def _next_open_record(
@@ -333,8 +346,8 @@ def _next_open_record(
     that walk passes every closed record."""
 
     def walk_from(previous: int | None) -> int | None:
-        query = open_records(review, stage, user_id, previous).limit(len(busy) + 1)
-        candidates = list(session.scalars(query))
+        query, params = open_records(review, stage, user_id, previous)
+        candidates = list(session.scalars(query.limit(len(busy) + 1), params))
         free = _free(session, review, stage, candidates, busy)
         return free[0] if free else (candidates[0] if candidates else None)
 
@@ -688,10 +701,25 @@ def _first_stage_progress(
     """:func:`reviewer_progress` for the first stage, never a pass over the records or the
     decisions: it is shown on every screening page. The records come from the search events'
     counts less the duplicates merged away, the rest from the running counts."""
+    counted = tallies.progress_counts(session, review, stage, actor)
+    if counted is None:  # no running counts yet: count the decisions (see screening_tallies)
+        counted = _progress_from_decisions(session, review, stage, _user_id(session, actor))
+    total, merged, group_count = session.execute(_RECORD_COUNTS, {"review_id": review.id}).one()
+    # a group of n records is screened as one: n - 1 of them leave the count
+    records = int(total or 0) - (int(merged or 0) - int(group_count or 0))
+    return {
+        "records": records,
+        "decided": counted.decided,
+        "left": records - counted.closed_to_reviewer,
+    }
+
+
+def _record_counts() -> Select[int, int, int]:
+    """SQL: records imported, records in active duplicate groups, and those groups."""
     imported = select(  # each search event knows its count: no pass over the records
         func.coalesce(func.sum(SearchEvent.record_count), 0)
-    ).where(SearchEvent.review_id == review.id)
-    active = (DuplicateGroup.review_id == review.id, DuplicateGroup.active)
+    ).where(SearchEvent.review_id == bindparam("review_id"))
+    active = (DuplicateGroup.review_id == bindparam("review_id"), DuplicateGroup.active)
     members = (
         select(func.count())
         .select_from(DuplicateMember)
@@ -703,19 +731,11 @@ def _first_stage_progress(
         .join(DuplicateGroup, DuplicateGroup.id == DuplicateMember.group_id)
         .where(*active)
     )
-    counted = tallies.progress_counts(session, review, stage, actor)
-    if counted is None:  # no running counts yet: count the decisions (see screening_tallies)
-        counted = _progress_from_decisions(session, review, stage, _user_id(session, actor))
-    total, merged, group_count = session.execute(
-        select(*(q.scalar_subquery() for q in (imported, members, groups)))
-    ).one()
-    # a group of n records is screened as one: n - 1 of them leave the count
-    records = int(total or 0) - (int(merged or 0) - int(group_count or 0))
-    return {
-        "records": records,
-        "decided": counted.decided,
-        "left": records - counted.closed_to_reviewer,
-    }
+    return select(*(q.scalar_subquery() for q in (imported, members, groups)))
+
+
+_RECORD_COUNTS = _record_counts()
+"""Built once: every screening page shows the progress it counts."""
 
 
 def _progress_from_decisions(
@@ -771,13 +791,16 @@ def _user_id(session: Session, username: str) -> int:
 
 def _lock_record(session: Session, review: ReviewContext, record_id: int) -> None:
     """Serialise decisions on one record (SQLite's write lock already does on its own)."""
-    query = select(StoredRecord.id).where(
-        StoredRecord.id == record_id, StoredRecord.review_id == review.id
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    if session.scalar(query) is None:
+    locking = session.get_bind().dialect.name == "postgresql"
+    query = _RECORD_FOR_UPDATE if locking else _RECORD
+    if session.scalar(query, {"record_id": record_id, "review_id": review.id}) is None:
         raise NotFound(f"review {review.slug!r} has no record {record_id}")
+
+
+_RECORD = select(StoredRecord.id).where(
+    StoredRecord.id == bindparam("record_id"), StoredRecord.review_id == bindparam("review_id")
+)
+_RECORD_FOR_UPDATE = _RECORD.with_for_update()
 
 
 def _require_entering(session: Session, review: ReviewContext, stage: str, record_id: int) -> None:

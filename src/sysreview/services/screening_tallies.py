@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, union
+from sqlalchemy import bindparam, delete, func, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Subquery
 
@@ -71,12 +71,16 @@ def _tally_rows(
     session: Session, review: ReviewContext, stage: Stage, reviewers: Iterable[str]
 ) -> dict[str, ScreeningTally]:
     """The stage's own row and those of ``reviewers``, by reviewer ("" for the stage)."""
-    query = select(ScreeningTally).where(
-        ScreeningTally.review_id == review.id,
-        ScreeningTally.stage == stage.name,
-        ScreeningTally.reviewer.in_([STAGE, *reviewers]),
-    )
-    return {row.reviewer: row for row in session.scalars(query)}
+    params = {"review_id": review.id, "stage": stage.name, "reviewers": [STAGE, *reviewers]}
+    return {row.reviewer: row for row in session.scalars(_TALLY_ROWS, params)}
+
+
+_TALLY_ROWS = select(ScreeningTally).where(
+    ScreeningTally.review_id == bindparam("review_id"),
+    ScreeningTally.stage == bindparam("stage"),
+    ScreeningTally.reviewer.in_(bindparam("reviewers", expanding=True)),
+)
+"""Built once: asked twice by every screening request (see screening_start for why)."""
 
 
 def _valid_stage_row(rows: dict[str, ScreeningTally], stage: Stage) -> ScreeningTally | None:

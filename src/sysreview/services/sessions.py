@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from sysreview.services.accounts import LoginThrottle, authenticate
 from sysreview.store.engine import Store
@@ -58,11 +58,7 @@ def signed_in(store: Store, token: str | None) -> SignedIn | None:
     if not token:
         return None
     with store.read_statements() as session:
-        row = session.execute(
-            select(WebSession, User)
-            .join(User, User.id == WebSession.user_id)
-            .where(WebSession.token_sha256 == _digest(token))
-        ).first()
+        row = session.execute(_SIGNED_IN, {"digest": _digest(token)}).first()
         if row is None:
             return None
         web_session, user = row
@@ -72,6 +68,14 @@ def signed_in(store: Store, token: str | None) -> SignedIn | None:
         if expires < datetime.now(UTC):
             return None
         return SignedIn(user.id, user.username, user.display_name, web_session.csrf_token)
+
+
+_SIGNED_IN = (
+    select(WebSession, User)
+    .join(User, User.id == WebSession.user_id)
+    .where(WebSession.token_sha256 == bindparam("digest"))
+)
+"""Built once: every request asks it."""
 
 
 def log_out(store: Store, token: str | None) -> None:

@@ -74,8 +74,8 @@ def record_change(
 ) -> AuditEntry:
     """Append one audit entry inside the caller's transaction."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_AUDIT_LOCK})
-    previous = session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
+        session.execute(_TAKE_AUDIT_LOCK, {"k": _PG_AUDIT_LOCK})
+    previous = session.scalar(_LAST_HASH)
     entry = AuditEntry(
         at=utc_now_text(),
         review_id=review_id,
@@ -92,6 +92,11 @@ def record_change(
     session.add(entry)
     session.flush()
     return entry
+
+
+_TAKE_AUDIT_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+_LAST_HASH = select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1)
+"""Built once: every audited write (a screening decision among them) asks it."""
 
 
 @dataclass(frozen=True)
