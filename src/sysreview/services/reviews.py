@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from sysreview.errors import AlreadyExists, NotFound
 from sysreview.protocol import (
@@ -135,8 +135,9 @@ def review_by_slug(store: Store, slug: str, actor: str) -> ReviewContext:
     return open_review(store, folder, actor=actor)
 
 
-_BY_SLUG = select(Review).where(Review.slug == bindparam("slug"))
-"""Built once: every request to a review's pages asks it."""
+_BY_SLUG = select(Review).options(defer(Review.protocol)).where(Review.slug == bindparam("slug"))
+"""Built once: every request to a review's pages asks it. The stored copy of the protocol is
+read only when the folder's file is gone (decoding it took part of every request)."""
 
 
 def reviews_of(store: Store, username: str) -> list[tuple[ReviewContext, str]]:

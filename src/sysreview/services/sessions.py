@@ -61,17 +61,16 @@ def signed_in(store: Store, token: str | None) -> SignedIn | None:
         row = session.execute(_SIGNED_IN, {"digest": _digest(token)}).first()
         if row is None:
             return None
-        web_session, user = row
-        expires = web_session.expires_at
+        expires, user_id, username, display_name, csrf_token = row
         if expires.tzinfo is None:
             expires = expires.replace(tzinfo=UTC)
         if expires < datetime.now(UTC):
             return None
-        return SignedIn(user.id, user.username, user.display_name, web_session.csrf_token)
+        return SignedIn(user_id, username, display_name, csrf_token)
 
 
 _SIGNED_IN = (
-    select(WebSession, User)
+    select(WebSession.expires_at, User.id, User.username, User.display_name, WebSession.csrf_token)
     .join(User, User.id == WebSession.user_id)
     .where(WebSession.token_sha256 == bindparam("digest"))
 )
