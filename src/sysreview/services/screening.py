@@ -40,7 +40,7 @@ from sysreview.services.record_sets import is_merged_away, unique_record_ids
 from sysreview.services.reviews import ReviewContext
 from sysreview.services.screening_start import first_unclosed, open_records
 from sysreview.store.audit import record_change
-from sysreview.store.engine import Store
+from sysreview.store.engine import Store, column_rows
 from sysreview.store.models import (
     ConflictResolution,
     Decision,
@@ -98,8 +98,8 @@ def load_stage(
     decisions = _ONE_RECORDS_DECISIONS if one else _STAGE_DECISIONS
     resolved = _ONE_RECORDS_RESOLUTIONS if one else _STAGE_RESOLUTIONS
     made: dict[tuple[str, str, str, str, str | None], Judgement] = {}
-    for record, username, verdict, reason, note, labels, version in session.execute(
-        decisions, params
+    for record, username, verdict, reason, note, labels, version in column_rows(
+        session, decisions, params
     ):
         key = (username, verdict, reason, note, labels)
         judgement = made.get(key)
@@ -109,8 +109,8 @@ def load_stage(
         judgements[record].append(judgement)
         versions[(record, username)] = version
     resolutions = {
-        r.record_id: Resolution(name, r.verdict, r.reason, r.note)
-        for r, name in session.execute(resolved, params)
+        record: Resolution(name, verdict, reason, note)
+        for record, name, verdict, reason, note in column_rows(session, resolved, params)
     }
     return StageData(dict(judgements), versions, resolutions)
 
@@ -135,7 +135,13 @@ _STAGE_DECISIONS = (
 )
 _ONE_RECORDS_DECISIONS = _STAGE_DECISIONS.where(Decision.record_id == bindparam("record_id"))
 _STAGE_RESOLUTIONS = (
-    select(ConflictResolution, User.username)
+    select(
+        ConflictResolution.record_id,
+        User.username,
+        ConflictResolution.verdict,
+        ConflictResolution.reason,
+        ConflictResolution.note,
+    )
     .join(User, User.id == ConflictResolution.resolver_id)
     .where(
         ConflictResolution.review_id == bindparam("review_id"),
@@ -197,11 +203,9 @@ def _view(
     data: StageData,
     record_id: int,
 ) -> RecordView:
-    stored = session.scalar(
-        select(StoredRecord.data).where(
-            StoredRecord.id == record_id, StoredRecord.review_id == review.id
-        )
-    )
+    stored = column_rows(
+        session, _RECORD_DATA, {"record_id": record_id, "review_id": review.id}
+    ).scalar()
     if stored is None:
         raise NotFound(f"review {review.slug!r} has no record {record_id}")
     judgements = data.judgements.get(record_id, [])
@@ -269,7 +273,11 @@ def _pick_next(
                     actor,
                     after,
                     lambda ids: _free(
-                        session, review, stage, session.scalars(among, {**params, "ids": ids}), busy
+                        session,
+                        review,
+                        stage,
+                        column_rows(session, among, {**params, "ids": ids}).scalars(),
+                        busy,
                     ),
                 )
             if found is None:
@@ -347,7 +355,7 @@ def _next_open_record(
 
     def walk_from(previous: int | None) -> int | None:
         query, params = open_records(review, stage, user_id, previous)
-        candidates = list(session.scalars(query.limit(len(busy) + 1), params))
+        candidates = list(column_rows(session, query.limit(len(busy) + 1), params).scalars())
         free = _free(session, review, stage, candidates, busy)
         return free[0] if free else (candidates[0] if candidates else None)
 
@@ -704,7 +712,8 @@ def _first_stage_progress(
     counted = tallies.progress_counts(session, review, stage, actor)
     if counted is None:  # no running counts yet: count the decisions (see screening_tallies)
         counted = _progress_from_decisions(session, review, stage, _user_id(session, actor))
-    total, merged, group_count = session.execute(_RECORD_COUNTS, {"review_id": review.id}).one()
+    counts = column_rows(session, _RECORD_COUNTS, {"review_id": review.id})
+    total, merged, group_count = counts.one()
     # a group of n records is screened as one: n - 1 of them leave the count
     records = int(total or 0) - (int(merged or 0) - int(group_count or 0))
     return {
@@ -793,10 +802,16 @@ def _lock_record(session: Session, review: ReviewContext, record_id: int) -> Non
     """Serialise decisions on one record (SQLite's write lock already does on its own)."""
     locking = session.get_bind().dialect.name == "postgresql"
     query = _RECORD_FOR_UPDATE if locking else _RECORD
-    if session.scalar(query, {"record_id": record_id, "review_id": review.id}) is None:
+    if (
+        column_rows(session, query, {"record_id": record_id, "review_id": review.id}).first()
+        is None
+    ):
         raise NotFound(f"review {review.slug!r} has no record {record_id}")
 
 
+_RECORD_DATA = select(StoredRecord.data).where(
+    StoredRecord.id == bindparam("record_id"), StoredRecord.review_id == bindparam("review_id")
+)
 _RECORD = select(StoredRecord.id).where(
     StoredRecord.id == bindparam("record_id"), StoredRecord.review_id == bindparam("review_id")
 )

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, Executable, Result, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -118,6 +118,18 @@ def build_engine(url: str, *, immediate: bool) -> Engine:
         event.listen(engine, "checkout", _ping_if_idle)
 
     return engine
+
+
+def column_rows(
+    session: Session, statement: Executable, params: dict[str, Any] | None = None
+) -> Result[*tuple[Any, ...]]:
+    """Run a statement that selects columns (no ORM objects) on the session's connection.
+
+    The same rows as ``session.execute``, without the ORM's work around each statement, which
+    was about a fifth of a short lookup's time on PostgreSQL; a screening request makes a dozen
+    such lookups. Pending ORM changes are flushed first, as the session's own autoflush would."""
+    session.flush()
+    return session.connection().execute(statement, params)
 
 
 class Store:
