@@ -57,6 +57,34 @@ def test_a_wrong_value_names_its_line_and_field() -> None:
     assert "stages.0.reviewers" in str(caught.value)
 
 
+def test_a_stage_names_its_ranking_model() -> None:
+    text = VALID.replace("reviewers: 2", "reviewers: 2\n    model: tfidf_svm")
+    assert parse_protocol(text, "p.yaml").stages[0].model == "tfidf_svm"
+    assert parse_protocol(VALID, "p.yaml").stages[0].model is None  # the default model
+
+
+def test_an_unknown_ranking_model_is_refused_at_its_line() -> None:
+    text = VALID.replace("reviewers: 2", "reviewers: 2\n    model: tfidf_svn")
+    with pytest.raises(ProtocolError) as caught:
+        parse_protocol(text, "p.yaml")
+    assert caught.value.line == 6
+    assert "stages.0.model: unknown ranking model 'tfidf_svn'" in str(caught.value)
+    assert "tfidf_svm" in str(caught.value)  # the models that exist are listed
+
+
+def test_a_ranking_model_whose_extra_is_missing_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from sysreview.ranking import presets
+
+    monkeypatch.setitem(presets.UNAVAILABLE, "needs_extra_svm", "embeddings")
+    text = VALID.replace("reviewers: 2", "reviewers: 2\n    model: needs_extra_svm")
+    with pytest.raises(ProtocolError) as caught:
+        parse_protocol(text, "p.yaml")
+    assert caught.value.line == 6
+    assert "pip install 'sysreview[embeddings]'" in str(caught.value)
+
+
 def test_an_unknown_role_is_refused_at_its_line() -> None:
     text = VALID.replace("role: owner", "role: boss")
     with pytest.raises(ProtocolError) as caught:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from sysreview.errors import ProtocolError
+from sysreview.errors import InvalidInput, ProtocolError
 from sysreview.files import write_file_atomically
 from sysreview.search.section import SearchSection
 
@@ -61,6 +61,8 @@ class Stage(_Strict):
     through (``include``); an exclusion needs one of ``exclusion_reasons`` when
     ``reason_required`` (by default, whenever the stage lists reasons). At a stage that
     ``requires_full_text``, a record whose report could not be retrieved is not assessed.
+    ``order`` (and ``reviewer_order``, per reviewer) says how records are offered; where they
+    are ranked, ``model`` names the ranking preset (none: sysreview's default).
     """
 
     name: str
@@ -73,6 +75,7 @@ class Stage(_Strict):
     requires_full_text: bool = False
     order: ScreeningOrder = "ranked"
     reviewer_order: dict[str, ScreeningOrder] = Field(default_factory=dict)
+    model: str | None = None
 
     def order_for(self, reviewer: str) -> ScreeningOrder:
         """The order ``reviewer`` screens in: their own setting, else the stage's."""
@@ -89,6 +92,22 @@ class Stage(_Strict):
     def _name_is_an_identifier(cls, value: str) -> str:
         if not NAME_PATTERN.match(value):
             raise ValueError("a stage name is lower-case letters, digits, '_', '-' or '.'")
+        return value
+
+    @field_validator("model")
+    @classmethod
+    def _model_is_a_preset(cls, value: str | None) -> str | None:
+        """A model the ranking can build here: a shipped preset whose optional part, if it
+        needs one, is installed. Checked when the protocol is read, so a typo or a missing
+        extra is reported with the file and line instead of failing in the background."""
+        if value is None:
+            return value
+        from sysreview.ranking.presets import get_preset  # scikit-learn: only when one is set
+
+        try:
+            get_preset(value)
+        except InvalidInput as exc:
+            raise ValueError(str(exc)) from None
         return value
 
 
@@ -334,7 +353,8 @@ _COMMENTS = {
         "# needs; `blind` hides their votes from each other until a record is settled; `maybe`\n"
         "# is `conflict` (goes to the arbiter) or `include` (passes on); `exclusion_reasons` are\n"
         "# the reasons reviewers pick from when they exclude (required when listed); `order` is\n"
-        "# ranked (by predicted relevance), random or imported; `reviewer_order` sets one per user."
+        "# ranked (by predicted relevance), random or imported; `reviewer_order` sets one per\n"
+        "# user; `model` names the ranking model (`sysreview ranking models`; default if absent)."
     ),
     "extraction": (
         "# The data extraction form (fields: text, number, date, choice, multi, yesno, and group\n"

@@ -136,3 +136,27 @@ def test_bad_arguments_are_reported_in_words(tmp_path: Path, args, message) -> N
     result = invoke(str(DATA), *args, "--out", str(tmp_path / "o.csv"))
     assert result.exit_code != 0
     assert message in str(result.exception)
+
+
+def test_a_model_whose_extra_is_missing_says_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sysreview.ranking import presets
+
+    monkeypatch.setitem(presets.UNAVAILABLE, "needs_extra_svm", "embeddings")
+    args = ["--model", "needs_extra_svm", "--prior-included", "1", "--prior-excluded", "1"]
+    result = invoke(str(DATA), *args, "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code != 0
+    assert "pip install 'sysreview[embeddings]'" in str(result.exception)
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_ranking_models_lists_every_model_a_stage_may_name() -> None:
+    from sysreview.cli.ranking import app as ranking_app
+    from sysreview.ranking import DEFAULT_PRESET, PRESETS
+
+    result = CliRunner().invoke(ranking_app, ["models"])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if not line.startswith(" ")]
+    assert lines[0].startswith(f"{DEFAULT_PRESET} (default): ")
+    assert {line.split(":")[0].removesuffix(" (default)") for line in lines} >= set(PRESETS)

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from sysreview.ranking import DEFAULT_PRESET, build_model
 from sysreview.services import ranking, ranking_labels, screening
 from tests.ranking.screening_review import TA, A, B, RankedReview, build
 
@@ -70,6 +72,40 @@ def test_skipping_walks_down_the_ranking(rr: RankedReview) -> None:
     assert order is not None and order.order is not None
     open_ids = [r for r in order.order if r not in (rr.on_topic[0], rr.off_topic[0])]
     assert [first, second] == open_ids[:2]
+
+
+def test_a_stage_ranks_with_the_model_its_protocol_names(rr: RankedReview) -> None:
+    _teach(rr)
+    key = (rr.review.id, TA, None)
+    first = ranking.trainer(rr.store).latest(key)
+    assert first is not None and first.preset == DEFAULT_PRESET
+    rr.reconfigure(model="elas_u4")
+    _decide(rr, A, rr.off_topic[1], "exclude")
+    assert ranking.trainer(rr.store).wait()
+    chosen = ranking.trainer(rr.store).latest(key)
+    assert chosen is not None and chosen.preset == "elas_u4"
+    assert chosen.order == _order_by("elas_u4", rr, {rr.on_topic[0]}, rr.off_topic[:2])
+    # A change of model alone (no new decision) retrains too: the labels are the same.
+    rr.reconfigure(model="tfidf_logistic")
+    ranking.trainer(rr.store).compute(rr.review, rr.review.protocol.stages[0], None)
+    changed = ranking.trainer(rr.store).latest(key)
+    assert changed is not None and changed.preset == "tfidf_logistic"
+    from sysreview.services.ranking_status import ranking_status
+
+    assert ranking_status(rr.store, rr.review, A, TA).model.preset == "tfidf_logistic"
+
+
+def _order_by(preset: str, rr: RankedReview, included: set[int], excluded: list[int]) -> list[int]:
+    """The order ``preset`` gives every record of the review, trained here on these labels."""
+    with rr.store.read() as session:
+        ids, texts = ranking._review_texts(session, rr.review)
+    model = build_model(preset, ranking.SEED)
+    matrix = model.features(texts)
+    labelled = sorted(included | set(excluded))
+    rows = np.asarray([ids.index(r) for r in labelled])
+    model.fit(matrix, rows, np.asarray([int(r in included) for r in labelled]))
+    ranked = model.next_records(matrix, np.zeros(len(ids), dtype=bool))
+    return [ids[i] for i in ranked]
 
 
 def test_a_stage_can_screen_in_random_or_imported_order(rr: RankedReview) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command
+from sysreview.ranking.presets import DEFAULT_PRESET, PRESETS, UNAVAILABLE
 from sysreview.services import ranking_status as service
 
 app = typer.Typer(no_args_is_help=True)
@@ -78,3 +79,18 @@ def sample(
     name = stage or review.protocol.stages[0].name
     service.start_sampling(store, review, who, name)
     typer.echo(f"random sampling begun at {review.protocol.stage(name).label}")
+
+
+@app.command("models")
+def models() -> None:
+    """The ranking models a stage's `model` in the protocol may name, the default first, and
+    those that need an optional part installed.
+
+    Example: sysreview ranking models
+    """
+    for name, preset in PRESETS.items():
+        marker = " (default)" if name == DEFAULT_PRESET else ""
+        typer.echo(f"{name}{marker}: {preset.label}")
+        typer.echo(f"    {preset.description}")
+    for name, extra in sorted(UNAVAILABLE.items()):
+        typer.echo(f"{name}: needs an optional part: pip install 'sysreview[{extra}]'")

@@ -18,7 +18,14 @@ from sysreview.cli.progress import progress_bar
 from sysreview.errors import InvalidInput
 from sysreview.files import write_file_atomically
 from sysreview.formats import read_file
-from sysreview.ranking import DEFAULT_PRESET, PRESETS, STOPPERS, SimulationResult, draw_priors
+from sysreview.ranking import (
+    DEFAULT_PRESET,
+    PRESETS,
+    STOPPERS,
+    SimulationResult,
+    draw_priors,
+    get_preset,
+)
 from sysreview.ranking import simulate as run_simulation
 from sysreview.records import Record
 from sysreview.services.dedup_files import record_id
@@ -74,8 +81,7 @@ def simulate(
     """
     ids, texts, included = _read_labelled(data)
     chosen = _priors(ctx, ids, included, prior_ids, prior_included, prior_excluded, seed)
-    if model not in PRESETS:
-        raise InvalidInput(f"unknown model {model!r}; choose one of: {', '.join(PRESETS)}")
+    get_preset(model)  # an unknown model, or one whose optional part is not installed
     if stop is not None and stop not in STOPPERS:
         raise InvalidInput(f"unknown stopping rule {stop!r}; choose one of: {', '.join(STOPPERS)}")
     with progress_bar() as report:

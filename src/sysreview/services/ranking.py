@@ -51,7 +51,6 @@ from sysreview.store.models import (
 
 log = logging.getLogger(__name__)
 
-PRESET = DEFAULT_PRESET
 SEED = 0
 CHUNK = 64
 """Ranked record ids looked up per query when finding a reviewer's next open record."""
@@ -155,7 +154,7 @@ class Ranking:
     excluded: int
     seconds: float
     finished_at: datetime
-    preset: str = PRESET
+    preset: str = DEFAULT_PRESET
     seed: int = SEED
     cursors: dict[str, int] = field(default_factory=dict)
 
@@ -181,8 +180,15 @@ def _review_texts(
     return [r[0] for r in rows], [(r[1] or "", r[2] or "") for r in rows]
 
 
-def _train(features: _Features, labels: dict[int, bool], viewer: str | None) -> Ranking:
-    """Fit the preset on ``labels`` and score every record (pure: same input, same order)."""
+def preset_for(stage: Stage) -> str:
+    """The ranking model of ``stage``: the protocol's ``model``, else sysreview's default."""
+    return stage.model or DEFAULT_PRESET
+
+
+def _train(
+    features: _Features, labels: dict[int, bool], viewer: str | None, preset: str
+) -> Ranking:
+    """Fit ``preset`` on ``labels`` and score every record (pure: same input, same order)."""
     started = time.perf_counter()
     version = labels_version(labels)
     included = sum(1 for v in labels.values() if v)
@@ -191,7 +197,7 @@ def _train(features: _Features, labels: dict[int, bool], viewer: str | None) -> 
     if included and excluded:
         index = {int(r): i for i, r in enumerate(features.ids)}
         known = [r for r in labels if r in index]
-        model = build_model(PRESET, SEED)
+        model = build_model(preset, SEED)
         rows = np.fromiter((index[r] for r in known), dtype=np.int64, count=len(known))
         y = np.fromiter((int(labels[r]) for r in known), dtype=np.int64, count=len(known))
         model.fit(features.matrix, rows, y)
@@ -205,6 +211,7 @@ def _train(features: _Features, labels: dict[int, bool], viewer: str | None) -> 
         excluded,
         time.perf_counter() - started,
         datetime.now(UTC),
+        preset,
     )
 
 
@@ -221,28 +228,28 @@ class Trainer:
         self._latest: dict[tuple[int, str, str | None], Ranking] = {}
         self._running: set[tuple[int, str]] = set()
         self._pending: dict[tuple[int, str], tuple[ReviewContext, Stage, set[str | None]]] = {}
-        self._features: dict[tuple[int, int, int], _Features] = {}
+        self._features: dict[tuple[int, str, int, int], _Features] = {}
         self._shuffled: dict[tuple[int, str, int], Ranking] = {}
         self._sampling: dict[tuple[int, str], tuple[float, int | None]] = {}
 
     # -- features, computed once per set of records
 
-    def features(self, session: Session, review: ReviewContext) -> _Features:
+    def features(self, session: Session, review: ReviewContext, preset: str) -> _Features:
         count, last = session.execute(
             select(func.count(), func.coalesce(func.max(StoredRecord.id), 0)).where(
                 StoredRecord.review_id == review.id
             )
         ).one()
-        key = (review.id, int(count), int(last))
+        key = (review.id, preset, int(count), int(last))
         with self._lock:
             cached = self._features.get(key)
         if cached is not None:
             return cached
         ids, texts = _review_texts(session, review)
-        model = build_model(PRESET, SEED)
+        model = build_model(preset, SEED)
         built = _Features(np.asarray(ids, dtype=np.int64), model.features(texts))
-        with self._lock:
-            self._features = {k: v for k, v in self._features.items() if k[0] != review.id}
+        with self._lock:  # one set per review and model: older record sets are dropped
+            self._features = {k: v for k, v in self._features.items() if k[:2] != key[:2]}
             self._features[key] = built
         return built
 
@@ -269,15 +276,20 @@ class Trainer:
                 self._nothing_to_learn(session, review, stage, viewers)
                 return
             data = load_stage(session, review, stage.name)
+            preset = preset_for(stage)
             work = []
             for viewer, labels in labels_for_viewers(data, stage, viewers).items():
                 latest = self.latest((review.id, stage.name, viewer))
-                if latest is None or latest.version != labels_version(labels):
+                if (
+                    latest is None
+                    or latest.version != labels_version(labels)
+                    or latest.preset != preset  # the protocol chose another model
+                ):
                     work.append((viewer, labels))
             learnable = [w for w in work if any(w[1].values()) and not all(w[1].values())]
-            features = self.features(session, review) if learnable else _NO_FEATURES
+            features = self.features(session, review, preset) if learnable else _NO_FEATURES
         for viewer, labels in work:
-            ranking = _train(features, labels, viewer)
+            ranking = _train(features, labels, viewer, preset)
             with self._lock:
                 self._latest[(review.id, stage.name, viewer)] = ranking
 
@@ -300,10 +312,12 @@ class Trainer:
         records = session.scalar(
             select(func.count(func.distinct(Decision.record_id))).where(*at_stage)
         )
-        now = datetime.now(UTC)
+        now, preset = datetime.now(UTC), preset_for(stage)
         for viewer in viewers:
             excluded = int(own.get(viewer or "", 0) if stage.blind else records or 0)
-            made = Ranking(viewer, f"irrelevant-only-{excluded}", None, 0, excluded, 0.0, now)
+            made = Ranking(
+                viewer, f"irrelevant-only-{excluded}", None, 0, excluded, 0.0, now, preset
+            )
             with self._lock:
                 self._latest[(review.id, stage.name, viewer)] = made
 
@@ -365,7 +379,9 @@ class Trainer:
             for viewer, ranking in made.items():
                 key = (review.id, stage.name, viewer)
                 held = self._latest.get(key)
-                if ranking is not None and (held is None or held.version != ranking.version):
+                if ranking is not None and (
+                    held is None or held.version != ranking.version or held.preset != ranking.preset
+                ):
                     self._latest[key] = ranking
 
     def wait(self, timeout: float = 30.0) -> bool:
