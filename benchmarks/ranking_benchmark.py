@@ -13,11 +13,12 @@ first retrains; ``retrain_all_ms`` is its mean over the whole review.
 Stopping: over the same sysreview runs, where each rule stops, the recall reached there and the
 work saved (the hypergeometric rule's random sampling phase is drawn with the run's seed).
 
-``--cv`` instead chooses the SVM's C by leave-one-review-out cross-validation on seeds 100-104
-(disjoint from the reported 0-4): for each review, the C with the best mean WSS@95 on the other
-three, then that C's WSS@95 on the held-out review. ``--cv --cv-presets A B ...`` makes the same
-choice among whole presets (model families: features, classifier, ensembles), shipped ones by
-name and candidates by preset file.
+``--cv`` instead chooses the SVM's C of the words-only model (``tfidf_svm``) by
+leave-one-review-out cross-validation on seeds 100-104 (disjoint from the reported 0-4): for
+each review, the C with the best mean WSS@95 on the other three, then that C's WSS@95 on the
+held-out review. ``--cv --cv-presets A B ...`` makes the same choice among whole presets
+(model families: features, classifier, ensembles), shipped ones by name and candidates by
+preset file.
 
     python benchmarks/ranking_benchmark.py                     # 4 reviews x seeds 0-4
     python benchmarks/ranking_benchmark.py --seeds 0 1 --reviews Donners_2021 Oud_2018
@@ -241,7 +242,7 @@ def compare(args: argparse.Namespace) -> None:
 
 
 def svm_with(C: float) -> Callable[[int], ActiveLearningModel]:
-    """The default preset's model with another C (for cross-validation only)."""
+    """The words-only ``tfidf_svm`` model with another C (for cross-validation only)."""
 
     def build(seed: int) -> ActiveLearningModel:
         return ActiveLearningModel(
@@ -266,9 +267,10 @@ def register_candidate(name_or_file: str) -> str:
 
 def cross_validate(args: argparse.Namespace) -> None:
     """Leave-one-review-out choice among candidate models: the SVM's C over ``CV_GRID`` (the
-    default preset's model otherwise unchanged) or, with ``--cv-presets``, whole presets. Two
-    choice rules are printed: held-out WSS@95 alone, and WSS@95 plus recall@10 % (the issue's
-    two goals weighed equally); each with recall@10 % and the ELAS u4 figures beside it."""
+    words-only ``tfidf_svm`` model otherwise unchanged) or, with ``--cv-presets``, whole
+    presets. Two choice rules are printed: held-out WSS@95 alone, and WSS@95 plus recall@10 %
+    (the issue's two goals weighed equally); each with recall@10 % and the ELAS u4 figures
+    beside it."""
     from sysreview.ranking import presets
 
     candidates: dict[str, str] = {}
