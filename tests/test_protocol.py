@@ -49,12 +49,17 @@ def test_invalid_yaml_names_the_line() -> None:
     assert str(caught.value).startswith("protocol.yaml:10: not valid YAML")
 
 
-def test_a_wrong_value_names_its_line_and_field() -> None:
-    text = VALID.replace("reviewers: 2", "reviewers: many")
+def _refused(text: str) -> ProtocolError:
+    """The error parsing ``text`` raises (the test fails if it raises none)."""
     with pytest.raises(ProtocolError) as caught:
         parse_protocol(text, "p.yaml")
-    assert caught.value.line == 5
-    assert "stages.0.reviewers" in str(caught.value)
+    return caught.value
+
+
+def test_a_wrong_value_names_its_line_and_field() -> None:
+    error = _refused(VALID.replace("reviewers: 2", "reviewers: many"))
+    assert error.line == 5
+    assert "stages.0.reviewers" in str(error)
 
 
 def test_a_stage_names_its_ranking_model() -> None:
@@ -64,12 +69,10 @@ def test_a_stage_names_its_ranking_model() -> None:
 
 
 def test_an_unknown_ranking_model_is_refused_at_its_line() -> None:
-    text = VALID.replace("reviewers: 2", "reviewers: 2\n    model: tfidf_svn")
-    with pytest.raises(ProtocolError) as caught:
-        parse_protocol(text, "p.yaml")
-    assert caught.value.line == 6
-    assert "stages.0.model: unknown ranking model 'tfidf_svn'" in str(caught.value)
-    assert "tfidf_svm" in str(caught.value)  # the models that exist are listed
+    error = _refused(VALID.replace("reviewers: 2", "reviewers: 2\n    model: tfidf_svn"))
+    assert error.line == 6
+    assert "stages.0.model: unknown ranking model 'tfidf_svn'" in str(error)
+    assert "tfidf_svm" in str(error)  # the models that exist are listed
 
 
 def test_a_ranking_model_whose_extra_is_missing_says_what_to_install(
@@ -78,19 +81,15 @@ def test_a_ranking_model_whose_extra_is_missing_says_what_to_install(
     from sysreview.ranking import presets
 
     monkeypatch.setitem(presets.UNAVAILABLE, "needs_extra_svm", "embeddings")
-    text = VALID.replace("reviewers: 2", "reviewers: 2\n    model: needs_extra_svm")
-    with pytest.raises(ProtocolError) as caught:
-        parse_protocol(text, "p.yaml")
-    assert caught.value.line == 6
-    assert "pip install 'sysreview[embeddings]'" in str(caught.value)
+    error = _refused(VALID.replace("reviewers: 2", "reviewers: 2\n    model: needs_extra_svm"))
+    assert error.line == 6
+    assert "pip install 'sysreview[embeddings]'" in str(error)
 
 
 def test_an_unknown_role_is_refused_at_its_line() -> None:
-    text = VALID.replace("role: owner", "role: boss")
-    with pytest.raises(ProtocolError) as caught:
-        parse_protocol(text, "p.yaml")
-    assert caught.value.line == 8
-    assert "team.0.role" in str(caught.value)
+    error = _refused(VALID.replace("role: owner", "role: boss"))
+    assert error.line == 8
+    assert "team.0.role" in str(error)
 
 
 def test_a_misspelt_key_is_refused_rather_than_ignored() -> None:
