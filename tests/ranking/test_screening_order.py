@@ -90,6 +90,9 @@ def test_a_stage_ranks_with_the_model_its_protocol_names(rr: RankedReview) -> No
     ranking.trainer(rr.store).compute(rr.review, rr.review.protocol.stages[0], None)
     changed = ranking.trainer(rr.store).latest(key)
     assert changed is not None and changed.preset == "tfidf_logistic"
+    # Only the features of a model the protocol still uses stay in memory.
+    held = ranking.trainer(rr.store)._features
+    assert {k[1] for k in held if k[0] == rr.review.id} == {"tfidf_logistic"}
     from sysreview.services.ranking_status import ranking_status
 
     assert ranking_status(rr.store, rr.review, A, TA).model.preset == "tfidf_logistic"

@@ -248,8 +248,13 @@ class Trainer:
         ids, texts = _review_texts(session, review)
         model = build_model(preset, SEED)
         built = _Features(np.asarray(ids, dtype=np.int64), model.features(texts))
-        with self._lock:  # one set per review and model: older record sets are dropped
-            self._features = {k: v for k, v in self._features.items() if k[:2] != key[:2]}
+        in_use = {preset_for(stage) for stage in review.protocol.stages}
+        with self._lock:  # per review, one set per model its stages use: the rest are dropped
+            self._features = {
+                k: v
+                for k, v in self._features.items()
+                if k[0] != review.id or (k[1] in in_use and k[1] != preset)
+            }
             self._features[key] = built
         return built
 
