@@ -86,6 +86,22 @@ def test_a_ranking_model_whose_extra_is_missing_says_what_to_install(
     assert "pip install 'sysreview[embeddings]'" in str(error)
 
 
+def test_a_stored_protocol_naming_a_model_this_machine_lacks_still_loads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A team member without the extra still lists the review (the database's copy)."""
+    from sysreview.protocol import Protocol
+    from sysreview.ranking import presets
+
+    monkeypatch.setitem(presets.UNAVAILABLE, "needs_extra_svm", "embeddings")
+    stored = default_protocol("A review", "alice").model_dump(mode="json")
+    stored["stages"][0]["model"] = "needs_extra_svm"
+    assert Protocol.model_validate(stored).stages[0].model == "needs_extra_svm"
+    stored["stages"][0]["model"] = "no_such_model"
+    with pytest.raises(ValueError, match="unknown ranking model"):
+        Protocol.model_validate(stored)
+
+
 def test_an_unknown_role_is_refused_at_its_line() -> None:
     error = _refused(VALID.replace("role: owner", "role: boss"))
     assert error.line == 8

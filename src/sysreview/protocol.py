@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from sysreview.errors import InvalidInput, ProtocolError
 from sysreview.files import write_file_atomically
@@ -51,6 +59,11 @@ class Highlights(_Strict):
 
     include: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+
+
+READING_THE_FILE = "reading_the_file"
+"""Validation context key: the protocol being validated is the file a user edits (checks that
+depend on this machine, such as an installed extra, apply only then)."""
 
 
 class Stage(_Strict):
@@ -96,14 +109,18 @@ class Stage(_Strict):
 
     @field_validator("model")
     @classmethod
-    def _model_is_a_preset(cls, value: str | None) -> str | None:
-        """A model the ranking can build here: a shipped preset whose optional part, if it
-        needs one, is installed. Checked when the protocol is read, so a typo or a missing
-        extra is reported with the file and line instead of failing in the background."""
+    def _model_is_a_preset(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A shipped preset; when the protocol file is read, also one whose optional part, if
+        it needs one, is installed here, so a typo or a missing extra is reported with the file
+        and line instead of failing in the background. The database's copy of a protocol is
+        read on every team member's machine (listing their reviews): there a model whose extra
+        this machine lacks is still a valid setting, not a broken review."""
         if value is None:
             return value
-        from sysreview.ranking.presets import get_preset  # scikit-learn: only when one is set
+        from sysreview.ranking.presets import UNAVAILABLE, get_preset  # only when one is set
 
+        if value in UNAVAILABLE and not (info.context or {}).get(READING_THE_FILE):
+            return value
         try:
             get_preset(value)
         except InvalidInput as exc:
@@ -286,7 +303,7 @@ def _parsed_protocol(text: str, filename: str) -> Protocol:
     if not isinstance(data, dict):
         raise ProtocolError("the protocol must be a mapping of settings", file=filename, line=1)
     try:
-        return Protocol.model_validate(data)
+        return Protocol.model_validate(data, context={READING_THE_FILE: True})
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
