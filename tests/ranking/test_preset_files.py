@@ -55,6 +55,18 @@ def test_every_shipped_preset_file_loads_and_ranks(file) -> None:
     assert order == rank(records, {0: True, 1: False}, preset=spec.name, random_state=1)
 
 
+CANDIDATES = sorted((Path(__file__).parents[2] / "benchmarks" / "candidates").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("file", CANDIDATES, ids=lambda f: f.name)
+def test_every_benchmark_candidate_file_loads(file: Path) -> None:
+    """The cross-validation candidates docs/ranking.md cites must stay runnable by
+    ``ranking_benchmark.py --cv --cv-presets FILE``."""
+    spec = load_preset_file(file)
+    assert spec.name == file.stem
+    assert spec.build(0).classifier is not None
+
+
 def test_a_preset_file_of_ones_own_builds_the_model_it_describes(tmp_path: Path) -> None:
     spec = load_preset_file(_write(tmp_path, GOOD))
     model = spec.build(5)
