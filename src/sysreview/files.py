@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def write_file_atomically(path: Path, content: bytes) -> None:
     """Replace ``path`` with ``content`` so that a crash leaves the old or the new file, whole."""
+    write_file_atomically_with(path, lambda handle: handle.write(content))
+
+
+def write_file_atomically_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Replace ``path`` with what ``write`` writes to the handle it is given, as
+    :func:`write_file_atomically` does, for content too large to hold in memory twice."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -25,14 +25,16 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from sysreview import ranking as ranking_models  # models load on first use, not per command
 from sysreview.protocol import Stage
-from sysreview.ranking import DEFAULT_PRESET, build_model
+from sysreview.ranking import DEFAULT_PRESET
 from sysreview.services import ranking_process
 from sysreview.services.ranking_labels import (
     any_relevant,
@@ -44,6 +46,7 @@ from sysreview.services.reviews import ReviewContext
 from sysreview.services.screening import load_stage
 from sysreview.services.screening_tallies import decided_by_reviewer
 from sysreview.store.engine import Store
+from sysreview.store.feature_cache import FeatureCache, feature_key
 from sysreview.store.models import (
     Decision,
     StoredRecord,
@@ -180,6 +183,23 @@ def _review_texts(
     return [r[0] for r in rows], [(r[1] or "", r[2] or "") for r in rows]
 
 
+def features_of(
+    folder: Path, preset: str, ids: Sequence[int], texts: Sequence[tuple[str, str]]
+) -> Any:
+    """The feature matrix of these records: from the review folder's cache when a build of the
+    same records, model and versions is there, else built and kept there for the next process
+    (a restarted server or the next ``sysreview screen`` then ranks in a second or two, not
+    after the minute or more a large review's features take to build)."""
+    model = ranking_models.build_model(preset, SEED)
+    cache = FeatureCache(folder)
+    key = feature_key(preset, model.feature_extractor, ids, texts)
+    matrix = cache.get(preset, key, len(ids))
+    if matrix is None:
+        matrix = model.features(texts)
+        cache.put(preset, key, matrix)
+    return matrix
+
+
 def preset_for(stage: Stage) -> str:
     """The ranking model of ``stage``: the protocol's ``model``, else sysreview's default."""
     return stage.model or DEFAULT_PRESET
@@ -197,7 +217,7 @@ def _train(
     if included and excluded:
         index = {int(r): i for i, r in enumerate(features.ids)}
         known = [r for r in labels if r in index]
-        model = build_model(preset, SEED)
+        model = ranking_models.build_model(preset, SEED)
         rows = np.fromiter((index[r] for r in known), dtype=np.int64, count=len(known))
         y = np.fromiter((int(labels[r]) for r in known), dtype=np.int64, count=len(known))
         model.fit(features.matrix, rows, y)
@@ -246,8 +266,8 @@ class Trainer:
         if cached is not None:
             return cached
         ids, texts = _review_texts(session, review)
-        model = build_model(preset, SEED)
-        built = _Features(np.asarray(ids, dtype=np.int64), model.features(texts))
+        matrix = features_of(review.folder, preset, ids, texts)
+        built = _Features(np.asarray(ids, dtype=np.int64), matrix)
         in_use = {preset_for(stage) for stage in review.protocol.stages}
         with self._lock:  # per review, one set per model its stages use: the rest are dropped
             self._features = {
