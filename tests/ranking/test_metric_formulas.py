@@ -6,7 +6,7 @@ import pytest
 
 from sysreview.errors import InvalidInput
 from sysreview.ranking import metrics
-from sysreview.ranking.simulate import normalised_loss, screened_to_recall, wss
+from sysreview.ranking.simulation import normalised_loss, screened_to_recall, wss
 
 # N = 10 records screened in this order, R = 3 relevant, found at positions 1, 3 and 7.
 ORDER = [1, 0, 1, 0, 0, 0, 1, 0, 0, 0]

@@ -1,5 +1,6 @@
 """`sysreview serve` starts its ranking worker process with the server, not with the first
-decision (whose requests it would otherwise slow while it loads), and takes it down on SIGTERM."""
+decision (whose requests it would otherwise slow while it loads), has it load the ranking models
+then, and takes it down on SIGTERM."""
 
 from __future__ import annotations
 
@@ -58,6 +59,14 @@ def _spawned_workers(pid: int) -> list[int]:
     return workers
 
 
+def _has_loaded_scikit_learn(pid: int) -> bool:
+    """Whether the process has mapped scikit-learn's compiled modules (it imported them)."""
+    try:
+        return "/sklearn/" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
 def test_the_worker_starts_with_the_server_and_stops_with_it(tmp_path: Path) -> None:
     protocol = default_protocol("Worker", "owner1")
     store, review = init_review(tmp_path / "w", protocol.title, "owner1", None, protocol)
@@ -78,6 +87,9 @@ def test_the_worker_starts_with_the_server_and_stops_with_it(tmp_path: Path) -> 
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
+        while not any(_has_loaded_scikit_learn(w) for w in workers):
+            assert time.monotonic() < deadline, "the worker did not load the ranking models"
+            time.sleep(0.2)
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         deadline = time.monotonic() + 15

@@ -99,3 +99,9 @@ def test_simulated_hypergeometric_rule_reaches_the_target_on_a_ranked_review() -
     ranked, sampled, found = Hypergeometric().simulate(labels, random_state=3)
     assert found / 40 >= 0.95
     assert ranked + sampled < 1000
+
+
+def test_the_rule_names_commands_offer_are_the_registered_rules() -> None:
+    from sysreview.ranking import STOPPERS, STOPPING_RULES
+
+    assert tuple(STOPPERS) == STOPPING_RULES

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from sysreview import ranking as ranking_models  # models load on first use, not per command
 from sysreview.cli.options import Actor, DbUrl, ReviewDir, open_for_command
-from sysreview.ranking.presets import DEFAULT_PRESET, PRESETS, UNAVAILABLE
 from sysreview.services import ranking_status as service
 
 app = typer.Typer(no_args_is_help=True)
@@ -88,8 +88,10 @@ def models() -> None:
 
     Example: sysreview ranking models
     """
-    for name, preset in PRESETS.items():
-        marker = " (default)" if name == DEFAULT_PRESET else ""
+    from sysreview.ranking.presets import UNAVAILABLE
+
+    for name, preset in ranking_models.PRESETS.items():
+        marker = " (default)" if name == ranking_models.DEFAULT_PRESET else ""
         typer.echo(f"{name}{marker}: {preset.label}")
         typer.echo(f"    {preset.description}")
     for name, extra in sorted(UNAVAILABLE.items()):

@@ -33,6 +33,9 @@ def serve(
     store = open_store(review_dir, db)
     train_in_worker_process()  # a retrain must not hold up the requests (see that module)
     start_now()
+    # The ranking page's stopping advice (SciPy) loads now, not while its first viewer waits.
+    from sysreview.ranking import stopping_advice  # noqa: F401
+
     typer.echo(f"sysreview is at http://{host}:{port}/  (Ctrl+C stops it)")
     # uvicorn ends the process by the signal that stopped it, so no exit handler would run: the
     # training worker is stopped as the app shuts down

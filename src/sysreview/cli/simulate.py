@@ -13,20 +13,13 @@ from typing import Annotated
 
 import typer
 
+from sysreview import ranking as ranking_models  # models load on first use, not per command
 from sysreview.cli.options import read_input
 from sysreview.cli.progress import progress_bar
 from sysreview.errors import InvalidInput
 from sysreview.files import write_file_atomically
 from sysreview.formats import read_file
-from sysreview.ranking import (
-    DEFAULT_PRESET,
-    PRESETS,
-    STOPPERS,
-    SimulationResult,
-    draw_priors,
-    get_preset,
-)
-from sysreview.ranking import simulate as run_simulation
+from sysreview.ranking import DEFAULT_PRESET, STOPPING_RULES
 from sysreview.records import Record
 from sysreview.services.dedup_files import record_id
 
@@ -67,11 +60,11 @@ def simulate(
     ] = 0,
     seed: Annotated[int, typer.Option(help="Seed for the priors drawn and the model.")] = 0,
     model: Annotated[
-        str, typer.Option(help=f"Ranking preset: {', '.join(PRESETS)}.")
+        str, typer.Option(help="Ranking preset (`sysreview ranking models` lists them).")
     ] = DEFAULT_PRESET,
     stop: Annotated[
         str | None,
-        typer.Option(help=f"Report where a stopping rule stops: {', '.join(STOPPERS)}."),
+        typer.Option(help=f"Report where a stopping rule stops: {', '.join(STOPPING_RULES)}."),
     ] = None,
 ) -> None:
     """Simulate screening a labelled review with a ranking model; print WSS, recall and loss.
@@ -81,11 +74,16 @@ def simulate(
     """
     ids, texts, included = _read_labelled(data)
     chosen = _priors(ctx, ids, included, prior_ids, prior_included, prior_excluded, seed)
-    get_preset(model)  # an unknown model, or one whose optional part is not installed
-    if stop is not None and stop not in STOPPERS:
-        raise InvalidInput(f"unknown stopping rule {stop!r}; choose one of: {', '.join(STOPPERS)}")
+    ranking_models.get_preset(
+        model
+    )  # an unknown model, or one whose optional part is not installed
+    if stop is not None and stop not in STOPPING_RULES:
+        rules = ", ".join(STOPPING_RULES)
+        raise InvalidInput(f"unknown stopping rule {stop!r}; choose one of: {rules}")
     with progress_bar() as report:
-        result = run_simulation(texts, included, chosen, model, seed, stop, progress=report)
+        result = ranking_models.simulate(
+            texts, included, chosen, model, seed, stop, progress=report
+        )
     _write_order(out, [ids[i] for i in result.order])
     for line in summary_lines(result):
         typer.echo(line)
@@ -145,7 +143,7 @@ def _priors(
         return [position[key.strip()] for key in given]
     if not (n_included or n_excluded):
         raise InvalidInput("give --prior-ids, or --prior-included and --prior-excluded")
-    return draw_priors(included, n_included, n_excluded, seed)
+    return ranking_models.draw_priors(included, n_included, n_excluded, seed)
 
 
 def _write_order(path: Path, ids: list[str]) -> None:
@@ -156,7 +154,7 @@ def _write_order(path: Path, ids: list[str]) -> None:
     write_file_atomically(path, buffer.getvalue().encode("utf-8"))
 
 
-def summary_lines(result: SimulationResult) -> list[str]:
+def summary_lines(result: ranking_models.SimulationResult) -> list[str]:
     """The figures of one simulation as printed lines (priors left out of every figure)."""
     m = result.metrics()
     lines = [

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sysreview.errors import InvalidInput
+from sysreview.ranking import DEFAULT_PRESET
 from sysreview.ranking.model import ActiveLearningModel
 from sysreview.ranking.preset_files import (
     BALANCERS,
@@ -50,9 +51,6 @@ class Preset:
     label: str
     description: str
     build: Callable[[int], ActiveLearningModel]
-
-
-DEFAULT_PRESET = "words_char_components_svm"
 
 
 def presets_from(specs: Iterable[PresetSpec]) -> dict[str, Preset]:

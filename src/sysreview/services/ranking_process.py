@@ -128,7 +128,10 @@ def _start_worker(parent: int) -> None:
 
 
 def _load_ranking_code() -> None:
-    import sysreview.services.ranking  # noqa: F401  (scikit-learn and the presets with it)
+    """Import what a retrain runs: the service, and the models (scikit-learn), which the
+    ranking package otherwise loads only when a model is first built."""
+    import sysreview.services.ranking  # noqa: F401
+    from sysreview.ranking import PRESETS  # noqa: F401  (loads the presets' model classes)
 
 
 def _compute(

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sysreview import ranking as ranking_models  # models load on first use, not per command
 from sysreview.errors import AlreadyExists
 from sysreview.protocol import Stage
-from sysreview.ranking import StoppingAdvice, stopping_advice
 from sysreview.services import ranking, ranking_labels
 from sysreview.services.permissions import allowed
 from sysreview.services.reviews import ReviewContext
@@ -66,7 +66,7 @@ class RankingStatus:
     sampling_started: bool
     sample_size: int
     may_start_sampling: bool
-    advice: StoppingAdvice | None
+    advice: ranking_models.StoppingAdvice | None
     target_recall: float
     confidence: float
 
@@ -158,7 +158,7 @@ def ranking_status(
         else None
     )
     advice = (
-        stopping_advice(ranked, records, sample, TARGET_RECALL, CONFIDENCE)
+        ranking_models.stopping_advice(ranked, records, sample, TARGET_RECALL, CONFIDENCE)
         if ranked or sample
         else None
     )
