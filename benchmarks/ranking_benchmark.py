@@ -14,11 +14,11 @@ Stopping: over the same sysreview runs, where each rule stops, the recall reache
 work saved (the hypergeometric rule's random sampling phase is drawn with the run's seed).
 
 ``--cv`` instead chooses the SVM's C of the words-only model (``tfidf_svm``) by
-leave-one-review-out cross-validation on seeds 100-104 (disjoint from the reported 0-4): for
-each review, the C with the best mean WSS@95 on the other three, then that C's WSS@95 on the
-held-out review. ``--cv --cv-presets A B ...`` makes the same choice among whole presets
-(model families: features, classifier, ensembles), shipped ones by name and candidates by
-preset file.
+leave-one-review-out cross-validation on seeds 100-104 (``--cv-seeds`` for others; all
+disjoint from the reported 0-4): for each review, the C with the best mean WSS@95 on the other
+three, then that C's WSS@95 on the held-out review. ``--cv --cv-presets A B ...`` makes the
+same choice among whole presets (model families: features, classifier, ensembles), shipped ones
+by name and candidates by preset file.
 
     python benchmarks/ranking_benchmark.py                     # 4 reviews x seeds 0-4
     python benchmarks/ranking_benchmark.py --seeds 0 1 --reviews Donners_2021 Oud_2018
@@ -26,6 +26,8 @@ preset file.
     python benchmarks/ranking_benchmark.py --cv --cv-presets tfidf_svm words_chars_half_svm \
         words_char_components_svm benchmarks/candidates/components_256.yaml \
         benchmarks/candidates/components_full_weight.yaml
+    python benchmarks/ranking_benchmark.py --cv --cv-seeds $(seq 100 119) --cv-presets \
+        words_char_components_svm benchmarks/candidates/components_w04.yaml
     ASREVIEW=/path/to/venv/bin/asreview python benchmarks/ranking_benchmark.py
 """
 
@@ -289,7 +291,7 @@ def cross_validate(args: argparse.Namespace) -> None:
             if (review, label) in scores:
                 continue
             runs = []
-            for seed in CV_SEEDS:
+            for seed in args.cv_seeds:
                 priors = draw_priors(labels, 1, 1, seed)
                 figures = simulate(texts, labels, priors, preset, seed).metrics()
                 runs.append((figures.wss95, figures.recall_at_10))
@@ -334,6 +336,9 @@ def main() -> None:
     parser.add_argument("--cv", action="store_true", help="choose C by leave-one-review-out")
     parser.add_argument(
         "--cv-presets", nargs="+", help="with --cv: choose among these presets instead of C"
+    )
+    parser.add_argument(
+        "--cv-seeds", nargs="+", type=int, default=CV_SEEDS, help="with --cv: the seeds to use"
     )
     args = parser.parse_args()
     if args.cv:
