@@ -4,9 +4,14 @@ CC0 SYNERGY review (Donners 2021) read straight from the package data."""
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from importlib import resources
+from pathlib import Path
 
 import pytest
+
+from sysreview.services import ranking
+from tests.ranking.screening_review import RankedReview, build
 
 RELEVANT = [
     (
@@ -60,3 +65,13 @@ def donners() -> tuple[list[tuple[str, str]], list[int]]:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     return [(r["title"], r["abstract"]) for r in rows], [int(r["label_included"]) for r in rows]
+
+
+@pytest.fixture
+def rr(tmp_path: Path, db_url: str | None) -> Iterator[RankedReview]:
+    """A small review screened in ranked order (``screening_review.build``); its background
+    retrains are waited for and its store closed after the test."""
+    built = build(tmp_path / "ranked", db_url)
+    yield built
+    ranking.trainer(built.store).wait()
+    built.store.dispose()

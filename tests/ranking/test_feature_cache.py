@@ -5,7 +5,6 @@ changed, damaged or unwritable cache costs a rebuild, never a ranking."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -20,14 +19,6 @@ from sysreview.services.reviews import open_review, open_store
 from sysreview.store.feature_cache import FOLDER, FeatureCache, feature_key
 from sysreview.store.models import StoredRecord
 from tests.ranking.screening_review import OWNER, TA, A, RankedReview, build
-
-
-@pytest.fixture
-def rr(tmp_path: Path, db_url: str | None) -> Iterator[RankedReview]:
-    built = build(tmp_path / "ranked", db_url)
-    yield built
-    ranking.trainer(built.store).wait()
-    built.store.dispose()
 
 
 def _teach(rr: RankedReview) -> list[int]:

@@ -4,23 +4,13 @@ may not know in the order they get."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from sysreview.ranking import DEFAULT_PRESET, build_model
 from sysreview.services import ranking, ranking_labels, screening
 from tests.ranking.screening_review import TA, A, B, RankedReview, build
-
-
-@pytest.fixture
-def rr(tmp_path: Path, db_url: str | None) -> Iterator[RankedReview]:
-    built = build(tmp_path / "ranked", db_url)
-    yield built
-    ranking.trainer(built.store).wait()
-    built.store.dispose()
 
 
 def _next(rr: RankedReview, who: str, after: int | None = None) -> int | None:

@@ -4,8 +4,6 @@ the web panel and the note on the screening page, and ``sysreview ranking status
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,17 +15,9 @@ from sysreview.services import ranking, screening
 from sysreview.services.accounts import set_password
 from sysreview.services.ranking_status import ranking_status, start_sampling
 from sysreview.web import create_app
-from tests.ranking.screening_review import OWNER, TA, A, RankedReview, build
+from tests.ranking.screening_review import OWNER, TA, A, RankedReview
 
 PASSWORD = "ranking-panel-password"
-
-
-@pytest.fixture
-def rr(tmp_path: Path, db_url: str | None) -> Iterator[RankedReview]:
-    built = build(tmp_path / "panel", db_url)
-    yield built
-    ranking.trainer(built.store).wait()
-    built.store.dispose()
 
 
 def _screen(rr: RankedReview, n: int) -> list[int]:
