@@ -5,6 +5,9 @@ changed, damaged or unwritable cache costs a rebuild, never a ranking."""
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -167,3 +170,27 @@ def test_writing_a_new_key_removes_only_that_models_older_file(tmp_path: Path) -
     cache.put(DEFAULT_PRESET, "b" * 64, matrix)
     names = sorted(p.name for p in cache.folder.iterdir())
     assert names == sorted([f"{DEFAULT_PRESET}-{'b' * 64}.npz", f"tfidf_svm-{'a' * 64}.npz"])
+
+
+def test_another_process_computes_the_same_key() -> None:
+    """The key must not depend on anything a process draws for itself (string hashing)."""
+    code = (
+        "from sysreview.ranking import DEFAULT_PRESET, build_model\n"
+        "from sysreview.store.feature_cache import feature_key\n"
+        f"texts = {TEXTS!r}\n"
+        "extractor = build_model(DEFAULT_PRESET).feature_extractor\n"
+        "print(feature_key(DEFAULT_PRESET, extractor, [1, 2], texts))\n"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    extractor = build_model(DEFAULT_PRESET).feature_extractor
+    assert keys == {feature_key(DEFAULT_PRESET, extractor, [1, 2], TEXTS)}
