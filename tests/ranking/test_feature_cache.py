@@ -4,6 +4,7 @@ changed, damaged or unwritable cache costs a rebuild, never a ranking."""
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import subprocess
@@ -194,3 +195,19 @@ def test_another_process_computes_the_same_key() -> None:
     }
     extractor = build_model(DEFAULT_PRESET).feature_extractor
     assert keys == {feature_key(DEFAULT_PRESET, extractor, [1, 2], TEXTS)}
+
+
+def test_the_key_changes_with_the_code_that_builds_the_features(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between releases the version number stays; a change to the extractor's module must still
+    miss the cache rather than return features the new code would not build."""
+    source = tmp_path / "my_extractor.py"
+    source.write_text("class Extractor:\n    def get_params(self):\n        return {}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("my_extractor")
+    before = feature_key("mine", module.Extractor(), [1, 2], TEXTS)
+    source.write_text(source.read_text() + "# the features are built differently now\n")
+    module = importlib.reload(module)
+    assert feature_key("mine", module.Extractor(), [1, 2], TEXTS) != before
+    monkeypatch.delitem(sys.modules, "my_extractor")

@@ -1,27 +1,31 @@
 """Ranking features kept on disk, so a restart does not rebuild them before the first retrain.
 
 Building a review's features (word TF-IDF and character components over every record) is the
-slow part of ranking: about 80 seconds of CPU at 100,000 records, against a second or two per
-retrain. A server restart, or each new ``sysreview screen`` process, would otherwise spend that
-before its first ranking, and reviewers would screen in imported order meanwhile.
+slow part of ranking: about a minute and a half of CPU at 100,000 records (measured with
+``benchmarks/cold_start.py``), against a second or two per retrain. A server restart, or each
+new ``sysreview screen`` process, would otherwise spend that before its first ranking, and
+reviewers would screen in imported order meanwhile.
 
 The cache is content-addressed: a file's name carries the SHA-256 of everything the matrix is a
-function of (the records' ids, titles and abstracts in order; the extractor's parameters; the
-versions of sysreview and of the libraries that compute it), so an edited record, another model
-or an upgrade simply misses, and the matrix read back is the one a fresh build gives, bit for
-bit (the rankings stay a pure function of the decisions). Files live in the review folder under
-``cache/features/``, one per model (the older one is removed when a newer one is written), are
-written to a temporary file and renamed, and are only ever a copy: one that is missing,
-truncated, from another version or unreadable is rebuilt, with a warning naming it.
+function of (the records' ids, titles and abstracts in order; the extractor's parameters and the
+source of its module; the versions of sysreview and of the libraries that compute it), so an
+edited record, another model or an upgrade simply misses, and the matrix read back is the one a
+fresh build gives, bit for bit (the rankings stay a pure function of the decisions). Files live
+in the review folder under ``cache/features/``, one per model (the older one is removed when a
+newer one is written), are written to a temporary file and renamed, and are only ever a copy:
+one that is missing, truncated, from another version or unreadable is rebuilt, with a warning
+naming it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import inspect
 import logging
 import re
 import struct
+import sys
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -60,6 +64,8 @@ def feature_key(
         f"params={sorted((k, repr(v)) for k, v in params.items())!r}",
         f"sysreview={sysreview.__version__} "
         + " ".join(f"{lib}={importlib.metadata.version(lib)}" for lib in _LIBRARIES),
+        f"code={_source_digest(extractor)}",
+        f"records={len(ids)}",
     ]
     for line in header:
         _add(digest, line)
@@ -68,6 +74,17 @@ def feature_key(
         _add(digest, title)
         _add(digest, abstract)
     return digest.hexdigest()
+
+
+def _source_digest(extractor: Any) -> str:
+    """The SHA-256 of the source of the module that defines the extractor: a change to how
+    features are built misses the cache even where the version number has not moved yet."""
+    module = sys.modules.get(type(extractor).__module__)
+    try:
+        source = Path(inspect.getfile(module)) if module is not None else None
+        return hashlib.sha256(source.read_bytes()).hexdigest() if source else "unknown"
+    except (TypeError, OSError):  # no source file (a built-in or interactive module)
+        return "unknown"
 
 
 def _add(digest: Any, text: str) -> None:
