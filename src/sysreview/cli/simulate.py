@@ -74,9 +74,8 @@ def simulate(
     """
     ids, texts, included = _read_labelled(data)
     chosen = _priors(ctx, ids, included, prior_ids, prior_included, prior_excluded, seed)
-    ranking_models.get_preset(
-        model
-    )  # an unknown model, or one whose optional part is not installed
+    # refuses an unknown model, or one whose optional part is not installed
+    ranking_models.get_preset(model)
     if stop is not None and stop not in STOPPING_RULES:
         rules = ", ".join(STOPPING_RULES)
         raise InvalidInput(f"unknown stopping rule {stop!r}; choose one of: {rules}")
