@@ -9,7 +9,13 @@ import scipy.sparse as sp
 from sklearn.base import clone
 
 from sysreview.ranking import PRESETS, STOPPERS, rank
-from sysreview.ranking.presets import BALANCERS, CLASSIFIERS, FEATURE_EXTRACTORS, QUERIERS
+from sysreview.ranking.presets import (
+    BALANCERS,
+    CLASSIFIERS,
+    FEATURE_EXTRACTORS,
+    PRESUMED_IRRELEVANT,
+    QUERIERS,
+)
 
 TINY = [("Emicizumab in haemophilia", "Bleeding fell."), ("Borderline therapy", "A trial.")] * 3
 NO_ABSTRACTS = [(title, "") for title, _ in TINY]
@@ -22,7 +28,14 @@ LABEL_SETS = {
 }
 COMPONENTS = [
     cls
-    for registry in (FEATURE_EXTRACTORS, BALANCERS, CLASSIFIERS, QUERIERS, STOPPERS)
+    for registry in (
+        FEATURE_EXTRACTORS,
+        BALANCERS,
+        CLASSIFIERS,
+        QUERIERS,
+        PRESUMED_IRRELEVANT,
+        STOPPERS,
+    )
     for cls in registry.values()
 ]
 

@@ -1,4 +1,5 @@
-"""One active-learning model: a feature extractor, balancer, classifier and querier composed.
+"""One active-learning model: a feature extractor, balancer, classifier and querier composed,
+and optionally a source of presumed-irrelevant records for the first retrains.
 
 The model is plain data in, plain data out: texts and decisions go in, record indices come
 out. Everything random is derived from ``random_state``, so the same decisions and seed always
@@ -15,6 +16,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 
 from sysreview.ranking.features import Texts
+from sysreview.ranking.presumed import NoPresumedIrrelevant
 from sysreview.ranking.queriers import tiebreak
 
 
@@ -28,12 +30,14 @@ class ActiveLearningModel(BaseEstimator):
         classifier: Any,
         querier: Any,
         random_state: int = 0,
+        presumed_irrelevant: Any = None,
     ) -> None:
         self.feature_extractor = feature_extractor
         self.balancer = balancer
         self.classifier = classifier
         self.querier = querier
         self.random_state = random_state
+        self.presumed_irrelevant = presumed_irrelevant
 
     def features(self, texts: Texts) -> sp.csr_matrix:
         """The feature matrix of every record (computed once per review, not per retrain)."""
@@ -43,11 +47,18 @@ class ActiveLearningModel(BaseEstimator):
         return matrix
 
     def fit(self, X: sp.csr_matrix, indices: np.ndarray, y: np.ndarray) -> ActiveLearningModel:
-        """Retrain on the records at ``indices`` with labels ``y`` (1 relevant, 0 not)."""
+        """Retrain on the records at ``indices`` with labels ``y`` (1 relevant, 0 not), and on
+        the presumed-irrelevant records the model draws for these decisions, if any."""
         if getattr(self, "n_records_", None) != X.shape[0]:
             self.n_records_ = X.shape[0]
             self.priority_ = tiebreak(self.n_records_, self.random_state)
+        indices = np.asarray(indices, dtype=np.int64)
         y = np.asarray(y, dtype=np.int64)
+        source = self.presumed_irrelevant or NoPresumedIrrelevant()
+        presumed = source.draw(X, indices, y, self.random_state)
+        if len(presumed):
+            indices = np.concatenate([indices, presumed])
+            y = np.concatenate([y, np.zeros(len(presumed), dtype=np.int64)])
         weights = self.balancer.sample_weight(y) if len(y) else None
         if len(y):
             self.classifier.fit(X[indices], y, sample_weight=weights)

@@ -14,6 +14,7 @@ and ``random_state`` is never written in a file: the seed is given when a model 
     balancer: {type: balanced, ratio: 9.8}
     classifier: {type: svm, C: 0.5}
     querier: {type: max}
+    presumed_irrelevant: {type: far_from_relevant, count: 30}   # optional; absent: none
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from sysreview.ranking.balancers import Balanced, Unbalanced
 from sysreview.ranking.classifiers import LinearSVM, Logistic, NaiveBayes
 from sysreview.ranking.features import WordCharComponents, WordCharTfidf, WordTfidf
 from sysreview.ranking.model import ActiveLearningModel
+from sysreview.ranking.presumed import FarFromRelevant, NoPresumedIrrelevant
 from sysreview.ranking.queriers import MaxQuerier, RandomQuerier
 
 FEATURE_EXTRACTORS: dict[str, type] = {
@@ -44,6 +46,10 @@ FEATURE_EXTRACTORS: dict[str, type] = {
 BALANCERS: dict[str, type] = {"balanced": Balanced, "none": Unbalanced}
 CLASSIFIERS: dict[str, type] = {"svm": LinearSVM, "logistic": Logistic, "nb": NaiveBayes}
 QUERIERS: dict[str, type] = {"max": MaxQuerier, "random": RandomQuerier}
+PRESUMED_IRRELEVANT: dict[str, type] = {
+    "none": NoPresumedIrrelevant,
+    "far_from_relevant": FarFromRelevant,
+}
 """Every registered component by kind (stopping rules are in ``stoppers.STOPPERS``): the
 conformance tests run over all of them, so a new component is tested by registering it."""
 
@@ -64,7 +70,10 @@ COMPONENTS: dict[str, dict[str, type]] = {
     "balancer": BALANCERS,
     "classifier": CLASSIFIERS,
     "querier": QUERIERS,
+    "presumed_irrelevant": PRESUMED_IRRELEVANT,
 }
+OPTIONAL_COMPONENTS: dict[str, dict[str, Any]] = {"presumed_irrelevant": {"type": "none"}}
+"""Component kinds a file may leave out, and what stands in for them."""
 TEXT_KEYS = ("name", "label", "description")
 
 
@@ -177,7 +186,7 @@ def _checked(data: dict[str, Any], lines: _Lines, stem: str) -> PresetSpec:
             known = ", ".join((*TEXT_KEYS, *COMPONENTS, "requires"))
             raise lines.error(f"unknown setting {key!r}; a preset has: {known}", str(key))
     for key in (*TEXT_KEYS, *COMPONENTS):
-        if key not in data:
+        if key not in data and key not in OPTIONAL_COMPONENTS:
             raise lines.error(f"the preset needs {key!r}")
     for key in TEXT_KEYS:
         if not isinstance(data[key], str) or not data[key].strip():
@@ -191,7 +200,10 @@ def _checked(data: dict[str, Any], lines: _Lines, stem: str) -> PresetSpec:
         raise lines.error(
             f"requires names an unknown extra; known: {', '.join(EXTRAS)}", "requires"
         )
-    components = {kind: _component_spec(kind, data[kind], lines) for kind in COMPONENTS}
+    components = {
+        kind: _component_spec(kind, data.get(kind, OPTIONAL_COMPONENTS.get(kind)), lines)
+        for kind in COMPONENTS
+    }
     type_name = components["feature_extractor"][0]
     needed = OPTIONAL_FEATURE_EXTRACTORS.get(type_name, (None, None))[1]
     if needed is not None and requires != needed:
