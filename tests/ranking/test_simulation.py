@@ -40,3 +40,19 @@ def test_priors_must_be_records_of_the_data_set(donners) -> None:
     records, labels = donners
     with pytest.raises(InvalidInput):
         simulate(records, labels, [0, 9999])
+
+
+def test_stopping_at_the_last_relevant_record_gives_the_same_figures(result, donners) -> None:
+    records, labels = donners
+    short = simulate(records, labels, result.prior_ids, random_state=0, until_all_found=True)
+    assert short.metrics() == result.metrics()
+    last_relevant = max(i for i, label in enumerate(result.screened_labels) if label)
+    assert len(short.retrain_seconds) == last_relevant + 1 < 256
+    assert short.order[: last_relevant + 3] == result.order[: last_relevant + 3]
+    assert sorted(short.order) == list(range(len(labels)))
+
+
+def test_a_stopping_rule_needs_the_whole_order(donners) -> None:
+    records, labels = donners
+    with pytest.raises(InvalidInput, match="whole order"):
+        simulate(records, labels, [0, 1], stop="knee", until_all_found=True)

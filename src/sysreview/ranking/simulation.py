@@ -199,11 +199,15 @@ def simulate(
     stop: str | None = None,
     retrain_every: int = 1,
     progress: Progress = no_progress,
+    until_all_found: bool = False,
 ) -> SimulationResult:
     """Screen every record as the model ranks them, starting from the priors.
 
     ``retrain_every`` > 1 screens that many records between retrains (faster on large
-    reviews, slightly worse rankings).
+    reviews, slightly worse rankings). ``until_all_found`` stops ranking at the last relevant
+    record, as ASReview's simulations do, and appends the rest in file order: every figure of
+    :func:`metrics` is the same, in a fraction of the time, but a stopping rule would see an
+    order no model gave, so the two are not combined.
     """
     labels = np.asarray(included, dtype=np.int64)
     n = len(labels)
@@ -214,6 +218,8 @@ def simulate(
         raise InvalidInput("prior records must be distinct records of the data set")
     if retrain_every < 1:
         raise InvalidInput("retrain_every must be at least 1")
+    if until_all_found and stop is not None:
+        raise InvalidInput("a stopping rule needs the whole order: leave out until_all_found")
     started = time.perf_counter()
     model = build_model(preset, random_state)
     X = model.features(texts)
@@ -222,7 +228,8 @@ def simulate(
     screened[priors] = True
     order = list(priors)
     retrains: list[float] = []
-    while len(order) < n:
+    to_find = int(labels.sum()) - int(labels[priors].sum()) if until_all_found else -1
+    while len(order) < n and to_find != 0:
         tick = time.perf_counter()
         indices = np.asarray(order, dtype=np.int64)
         model.fit(X, indices, labels[indices])
@@ -230,7 +237,9 @@ def simulate(
         retrains.append(time.perf_counter() - tick)
         screened[chosen] = True
         order.extend(int(i) for i in chosen)
+        to_find -= int(labels[chosen].sum()) if until_all_found else 0
         progress("simulating screening", len(order), n)
+    order.extend(int(i) for i in np.flatnonzero(~screened))
     result = SimulationResult(
         order=order,
         prior_ids=priors,
