@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     )
     from sysreview.ranking.stoppers import STOPPERS, StopCheck
 
-DEFAULT_PRESET = "words_char_components_svm"
+DEFAULT_PRESET = "words_char_components_presumed_svm"
 """The preset a stage ranks with unless its protocol names another; chosen by measurement (see
 its file in ``presets/``)."""
 DEFAULT = DEFAULT_PRESET
