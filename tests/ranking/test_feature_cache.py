@@ -173,6 +173,30 @@ def test_writing_a_new_key_removes_only_that_models_older_file(tmp_path: Path) -
     assert names == sorted([f"{DEFAULT_PRESET}-{'b' * 64}.npz", f"tfidf_svm-{'a' * 64}.npz"])
 
 
+def test_writing_with_the_models_in_use_removes_the_files_of_the_others(tmp_path: Path) -> None:
+    cache, matrix = FeatureCache(tmp_path), _matrix()
+    for model in ("words_char_components_svm", "tfidf_svm", "elas_u4"):
+        cache.put(model, "a" * 64, matrix)
+    (cache.folder / "notes.npz").write_bytes(b"not ours")
+    cache.put(DEFAULT_PRESET, "b" * 64, matrix, in_use={DEFAULT_PRESET, "tfidf_svm"})
+    names = sorted(p.name for p in cache.folder.iterdir())
+    assert names == sorted(
+        [f"{DEFAULT_PRESET}-{'b' * 64}.npz", f"tfidf_svm-{'a' * 64}.npz", "notes.npz"]
+    )
+
+
+def test_a_new_default_removes_the_old_defaults_file_when_no_stage_uses_it(
+    rr: RankedReview,
+) -> None:
+    """After an upgrade that changes the default model, the review folder must not keep the old
+    default's features (hundreds of megabytes at 100,000 records) for good."""
+    cache = FeatureCache(rr.review.folder)
+    cache.put("words_char_components_svm", "c" * 64, _matrix())
+    assert rr.review.protocol.stages[0].model is None  # the stage ranks with the default
+    _teach(rr)
+    assert [p.name.split("-")[0] for p in _cached_files(rr)] == [DEFAULT_PRESET]
+
+
 def test_another_process_computes_the_same_key() -> None:
     """The key must not depend on anything a process draws for itself (string hashing)."""
     code = (

@@ -22,7 +22,7 @@ import logging
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -184,19 +184,24 @@ def _review_texts(
 
 
 def features_of(
-    folder: Path, preset: str, ids: Sequence[int], texts: Sequence[tuple[str, str]]
+    folder: Path,
+    preset: str,
+    ids: Sequence[int],
+    texts: Sequence[tuple[str, str]],
+    in_use: Collection[str] = (),
 ) -> Any:
     """The feature matrix of these records: from the review folder's cache when a build of the
     same records, model and versions is there, else built and kept there for the next process
     (a restarted server or the next ``sysreview screen`` then ranks in a second or two, not
-    after the minute or more a large review's features take to build)."""
+    after the minute or more a large review's features take to build). A build also removes
+    the cached files of models not ``in_use`` (when given) by the review's stages."""
     model = ranking_models.build_model(preset, SEED)
     cache = FeatureCache(folder)
     key = feature_key(preset, model.feature_extractor, ids, texts)
     matrix = cache.get(preset, key, len(ids))
     if matrix is None:
         matrix = model.features(texts)
-        cache.put(preset, key, matrix)
+        cache.put(preset, key, matrix, in_use)
     return matrix
 
 
@@ -266,9 +271,9 @@ class Trainer:
         if cached is not None:
             return cached
         ids, texts = _review_texts(session, review)
-        matrix = features_of(review.folder, preset, ids, texts)
-        built = _Features(np.asarray(ids, dtype=np.int64), matrix)
         in_use = {preset_for(stage) for stage in review.protocol.stages}
+        matrix = features_of(review.folder, preset, ids, texts, in_use | {preset})
+        built = _Features(np.asarray(ids, dtype=np.int64), matrix)
         with self._lock:  # per review, one set per model its stages use: the rest are dropped
             self._features = {
                 k: v

@@ -27,7 +27,7 @@ import re
 import struct
 import sys
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -126,8 +126,12 @@ class FeatureCache:
             return None
         return matrix
 
-    def put(self, model: str, key: str, matrix: sp.csr_matrix) -> None:
-        """Store ``matrix`` under ``key`` and remove the model's older files. A folder that
+    def put(
+        self, model: str, key: str, matrix: sp.csr_matrix, in_use: Collection[str] = ()
+    ) -> None:
+        """Store ``matrix`` under ``key`` and remove the model's older files, and the files of
+        models not ``in_use`` when that is given (a stage whose model changed, or a new default
+        after an upgrade, would otherwise leave its old file behind for good). A folder that
         cannot be written costs only the cache (a warning), never the ranking."""
         path = self.path(model, key)
         csr = sp.csr_matrix(matrix)
@@ -147,10 +151,13 @@ class FeatureCache:
         except OSError as error:
             log.warning("could not keep the ranking features in %s: %s", path, error)
             return
-        prefix = f"{_SAFE.sub('_', model)}-"
-        for older in self.folder.glob(f"{prefix}*.npz"):
-            if older != path and re.fullmatch(r"[0-9a-f]{64}", older.stem[len(prefix) :]):
-                older.unlink(missing_ok=True)
+        kept = {_SAFE.sub("_", name) for name in in_use} if in_use else None
+        for other in self.folder.glob("*.npz"):
+            named = re.fullmatch(r"(.+)-[0-9a-f]{64}", other.stem)
+            if other == path or named is None:
+                continue
+            if named[1] == _SAFE.sub("_", model) or (kept is not None and named[1] not in kept):
+                other.unlink(missing_ok=True)
 
     def _ignore_in_version_control(self) -> None:
         """A review folder is often kept in git for its protocol; the cache has no place there."""
